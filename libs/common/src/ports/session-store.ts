@@ -1,0 +1,32 @@
+/** A logged-in user's Signal session; `id` is the cookie value, `uuid` the peer id others address. */
+export interface Session {
+  id: string;
+  uuid: string;
+  subject: string;
+  uid: string;
+  name: string;
+  authSource: { name: string; code: string };
+  /** `x-adapt-url` at login, kept for audit only. */
+  adaptUrl?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds; a session read at or after this instant does not exist. */
+  expiresAt: number;
+}
+
+/**
+ * Where sessions live. Every operation is a single point operation so that adapters
+ * backed by a remote database cost one round trip each.
+ * Adapters throw `DependencyUnavailableError` when their backing service cannot answer.
+ */
+export interface SessionStore {
+  /** Stores a new session; it lives until `session.expiresAt`. */
+  create(session: Session): Promise<void>;
+  /** The live session with this id, or undefined when missing or expired. */
+  get(id: string): Promise<Session | undefined>;
+  /** Removes the session; true when a live one existed. Idempotent. */
+  delete(id: string): Promise<boolean>;
+  /** Resolves when the backing service answers; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
