@@ -1,0 +1,80 @@
+import { type Container, CosmosClient } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import { DependencyUnavailableError } from '../../errors.ts';
+import { CosmosCaller } from './caller.ts';
+import { prepareContainers } from './containers.ts';
+import { COSMOS_DEFAULTS, type CosmosStoreOptions } from './options.ts';
+
+export type CosmosConnectionOptions = Omit<CosmosStoreOptions, 'clock'>;
+
+/**
+ * The process's one CosmosClient (as Azure advises) with its verified containers, shared by the
+ * stores built on it. The client is disposed once the opener and every store have let go.
+ */
+export class CosmosConnection {
+  readonly sessions: Container;
+  readonly sdps: Container;
+  readonly caller: CosmosCaller;
+  readonly #client: CosmosClient;
+  #holders = 1;
+
+  private constructor(client: CosmosClient, caller: CosmosCaller, containers: { sessions: Container; sdps: Container }) {
+    this.#client = client;
+    this.caller = caller;
+    this.sessions = containers.sessions;
+    this.sdps = containers.sdps;
+  }
+
+  /** Connects and checks (or creates) database and containers; the caller holds it until `release()`. */
+  static async open(options: CosmosConnectionOptions): Promise<CosmosConnection> {
+    const requestTimeoutMs = options.requestTimeoutMs ?? COSMOS_DEFAULTS.requestTimeoutMs;
+    const client = createClient(options.endpoint, options.key, requestTimeoutMs);
+    const caller = new CosmosCaller(requestTimeoutMs, options);
+    try {
+      const containers = await prepareContainers(
+        client,
+        caller,
+        { variable: 'COSMOS_DATABASE', id: options.database ?? COSMOS_DEFAULTS.database },
+        {
+          sessions: { variable: 'COSMOS_SESSIONS_CONTAINER', id: options.sessionsContainer ?? COSMOS_DEFAULTS.sessionsContainer, partitionKeyPath: '/id' },
+          sdps: { variable: 'COSMOS_SDPS_CONTAINER', id: options.sdpsContainer ?? COSMOS_DEFAULTS.sdpsContainer, partitionKeyPath: '/room' },
+        },
+        options.createIfMissing,
+      );
+      return new CosmosConnection(client, caller, containers);
+    } catch (error) {
+      client.dispose();
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      const reason = error.cause instanceof Error ? error.cause.message : String(error.cause);
+      throw new Error(`Cosmos DB at COSMOS_ENDPOINT "${options.endpoint}" is unavailable: ${reason}`, { cause: error });
+    }
+  }
+
+  retain(): void {
+    this.#holders += 1;
+  }
+
+  release(): void {
+    this.#holders -= 1;
+    if (this.#holders === 0) this.#client.dispose();
+  }
+}
+
+function createClient(endpoint: string, key: string | undefined, requestTimeoutMs: number): CosmosClient {
+  const credentials = key ? { key } : { aadCredentials: new DefaultAzureCredential() };
+  return new CosmosClient({
+    endpoint,
+    ...credentials,
+    userAgentSuffix: 'signal',
+    connectionPolicy: {
+      requestTimeout: requestTimeoutMs,
+      // Plain-http endpoints are local stand-ins whose account document advertises https
+      // locations; following them would break every call. Real accounts keep discovery so the
+      // SDK can move to another region.
+      enableEndpointDiscovery: new URL(endpoint).protocol === 'https:',
+      // No fixed interval: Cosmos's own x-ms-retry-after-ms paces 429 retries best. The wait
+      // budget matches the per-call deadline, which the caller enforces exactly anyway.
+      retryOptions: { maxWaitTimeInSeconds: Math.ceil(requestTimeoutMs / 1000) },
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import type { Clock } from '../../clock.ts';
+
+/** What the Cosmos adapters need; the service's config module fills it from `COSMOS_*`. */
+export interface CosmosStoreOptions {
+  /** `COSMOS_ENDPOINT`. */
+  endpoint: string;
+  /** `COSMOS_KEY`; without it the client signs in with Entra ID (`DefaultAzureCredential`). */
+  key?: string;
+  /** `COSMOS_DATABASE`, default `signal`. */
+  database?: string;
+  /** `COSMOS_SESSIONS_CONTAINER`, default `sessions`. */
+  sessionsContainer?: string;
+  /** `COSMOS_SDPS_CONTAINER`, default `sdps`. */
+  sdpsContainer?: string;
+  /** `COSMOS_CREATE_IF_MISSING`: create what is absent instead of refusing to start. */
+  createIfMissing: boolean;
+  /** Deadline of one store call, retries included. Default 2000. */
+  requestTimeoutMs?: number;
+  clock: Clock;
+  /** Request units charged by each response, `op` being e.g. `sdp.put`. */
+  onRequestCharge?: (op: string, ru: number) => void;
+  /** Called once per 429 answer Cosmos gave to `op`. */
+  onThrottle?: (op: string) => void;
+}
+
+export const COSMOS_DEFAULTS = {
+  database: 'signal',
+  sessionsContainer: 'sessions',
+  sdpsContainer: 'sdps',
+  requestTimeoutMs: 2000,
+} as const;

@@ -1,0 +1,58 @@
+import type { Clock } from '../../clock.ts';
+
+interface Expiring {
+  expiresAt: number;
+}
+
+/**
+ * A Map whose values vanish at their `expiresAt`. Reads check expiry against the injected clock;
+ * a periodic sweep (unref'd, so it never keeps the process alive) bounds memory held by entries
+ * nobody reads again.
+ */
+export class ExpiringMap<V extends Expiring> {
+  readonly #entries = new Map<string, V>();
+  readonly #clock: Clock;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(clock: Clock, sweepIntervalMs = 30_000) {
+    this.#clock = clock;
+    this.#sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.#sweeper.unref();
+  }
+
+  set(key: string, value: V): void {
+    this.#entries.set(key, structuredClone(value));
+  }
+
+  get(key: string): V | undefined {
+    const value = this.#entries.get(key);
+    if (value === undefined) return undefined;
+    if (value.expiresAt <= this.#clock.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return structuredClone(value);
+  }
+
+  delete(key: string): boolean {
+    const live = this.get(key) !== undefined;
+    this.#entries.delete(key);
+    return live;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  sweep(): void {
+    const now = this.#clock.now();
+    for (const [key, value] of this.#entries) {
+      if (value.expiresAt <= now) this.#entries.delete(key);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#sweeper);
+    this.#entries.clear();
+  }
+}

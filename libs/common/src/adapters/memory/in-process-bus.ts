@@ -1,0 +1,35 @@
+import type { BusStatus, EventBus, EventEnvelope } from '../../ports/event-bus.ts';
+
+/**
+ * Event fan-out inside one process: every subscriber gets every event, the publisher's own
+ * included, exactly as the Service Bus adapter delivers them across replicas. Delivery is
+ * deferred to a microtask so publishers never run subscriber code on their own stack.
+ */
+export class InProcessBus implements EventBus {
+  readonly #handlers = new Set<(event: EventEnvelope) => void>();
+
+  async publish(event: EventEnvelope): Promise<void> {
+    const copy = structuredClone(event);
+    queueMicrotask(() => {
+      for (const handler of this.#handlers) handler(copy);
+    });
+  }
+
+  subscribe(handler: (event: EventEnvelope) => void): () => void {
+    const own = (event: EventEnvelope) => handler(event);
+    this.#handlers.add(own);
+    return () => this.#handlers.delete(own);
+  }
+
+  status(): BusStatus {
+    return 'up';
+  }
+
+  onStatusChange(): () => void {
+    return () => {};
+  }
+
+  async close(): Promise<void> {
+    this.#handlers.clear();
+  }
+}

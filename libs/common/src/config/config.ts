@@ -1,0 +1,262 @@
+import { hostname } from 'node:os';
+import { EnvReader } from './env-reader.ts';
+
+export type ServiceName = 'session' | 'signaling' | 'ice';
+/** Which process is starting: one service, or all three in one process. */
+export type ProcessRole = ServiceName | 'all-in-one';
+
+export const JWT_ALGORITHMS = [
+  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export interface HttpConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  /** Express `trust proxy` value: hops of proxies whose X-Forwarded-For is believed. */
+  trustProxy: number;
+  corsOrigins: string[];
+  /** Names this process on the bus; the pod name in a cluster. */
+  replicaName: string;
+}
+
+export interface SessionConfig {
+  cookieName: string;
+  cookieSecure: boolean;
+  cookieDomain: string | undefined;
+  ttlSeconds: number;
+  cacheSeconds: number;
+}
+
+export type AuthConfig =
+  | { mode: 'secret'; secret: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string; clockToleranceSeconds: number }
+  | { mode: 'public-key'; publicKey: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string; clockToleranceSeconds: number }
+  | { mode: 'jwks'; jwksUrl: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string; clockToleranceSeconds: number }
+  /** No AUTH_JWT_* set in the all-in-one process: a throw-away secret and /dev/token. */
+  | { mode: 'dev'; secret: string; algorithms: ['HS256']; clockToleranceSeconds: number };
+
+export interface TurnConfig {
+  urls: string[];
+  stunUrls: string[];
+  /** The first signs; all are listed so coturn can be given the same rotation set. */
+  secrets: string[];
+  usernameSuffix: string;
+  credentialTtlSeconds: number;
+  candidatePoolSize: number;
+  transportPolicy: 'all' | 'relay';
+}
+
+export interface SignalingConfig {
+  sdpTtlSeconds: number;
+  sdpMaxBytes: number;
+  longPollMaxSeconds: number;
+  fallbackIntervalSeconds: number;
+  longPollMaxPerSession: number;
+  longPollMaxPerReplica: number;
+}
+
+export interface LimitsConfig {
+  /** 0 disables. */
+  perIpPerMinute: number;
+  perSessionPerMinute: number;
+}
+
+export interface CosmosConfig {
+  endpoint: string;
+  key: string | undefined;
+  database: string;
+  sessionsContainer: string;
+  sdpsContainer: string;
+  createIfMissing: boolean;
+  requestTimeoutMs: number;
+}
+
+export interface ServiceBusConfig {
+  connectionString: string | undefined;
+  namespace: string | undefined;
+  topic: string;
+  subscription: string | undefined;
+}
+
+export type StoreConfig = { kind: 'memory' } | { kind: 'cosmos'; cosmos: CosmosConfig };
+export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig };
+
+export interface Config {
+  role: ProcessRole;
+  http: HttpConfig;
+  session: SessionConfig;
+  /** Only the processes that serve /login verify JWTs. */
+  auth: AuthConfig | undefined;
+  turn: TurnConfig;
+  signaling: SignalingConfig;
+  limits: LimitsConfig;
+  store: StoreConfig;
+  bus: BusConfig;
+}
+
+const DAY = 86_400;
+
+function readHttp(env: EnvReader): HttpConfig {
+  return {
+    port: env.integer('PORT', 8080, 0, 65_535),
+    host: env.string('HOST', '0.0.0.0'),
+    logLevel: env.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    trustProxy: env.integer('TRUST_PROXY', 0, 0, 10),
+    corsOrigins: env.list('CORS_ORIGINS'),
+    replicaName: env.string('POD_NAME', hostname()),
+  };
+}
+
+function readSession(env: EnvReader): SessionConfig {
+  const cookieId = env.matching('SESSION_COOKIE_ID', '38b9de00', /^[0-9a-f]{8}$/, '8 lowercase hex digits');
+  return {
+    cookieName: `sess${cookieId}`,
+    cookieSecure: env.boolean('SESSION_COOKIE_SECURE', true),
+    cookieDomain: env.optionalString('SESSION_COOKIE_DOMAIN'),
+    ttlSeconds: env.integer('SESSION_TTL_SECONDS', 7200, 60, 30 * DAY),
+    cacheSeconds: env.integer('SESSION_CACHE_SECONDS', 0, 0, 300),
+  };
+}
+
+function readAlgorithms(env: EnvReader, allowed: readonly JwtAlgorithm[], fallback: JwtAlgorithm[]): JwtAlgorithm[] {
+  const listed = env.list('AUTH_JWT_ALGORITHMS');
+  if (listed.length === 0) return fallback;
+  const bad = listed.filter((alg) => !(allowed as readonly string[]).includes(alg));
+  if (bad.length > 0) env.problem(`AUTH_JWT_ALGORITHMS has ${bad.join(', ')}; allowed here: ${allowed.join(', ')}`);
+  return listed.filter((alg): alg is JwtAlgorithm => (allowed as readonly string[]).includes(alg));
+}
+
+function readAuth(env: EnvReader, role: ProcessRole, devSecret: () => string): AuthConfig {
+  const secret = env.raw('AUTH_JWT_SECRET');
+  const publicKey = env.raw('AUTH_JWT_PUBLIC_KEY');
+  const jwksUrl = env.raw('AUTH_JWKS_URL');
+  const common = {
+    issuer: env.optionalString('AUTH_JWT_ISSUER'),
+    audience: env.optionalString('AUTH_JWT_AUDIENCE'),
+    clockToleranceSeconds: env.integer('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+  };
+  const given = [secret, publicKey, jwksUrl].filter((v) => v !== undefined).length;
+  if (given > 1) env.problem('set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL');
+  const hmac = JWT_ALGORITHMS.filter((a) => a.startsWith('HS'));
+  const asymmetric = JWT_ALGORITHMS.filter((a) => !a.startsWith('HS'));
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret) < 32) env.problem('AUTH_JWT_SECRET must be at least 32 bytes long');
+    return { mode: 'secret', secret, algorithms: readAlgorithms(env, hmac, ['HS256', 'HS384', 'HS512']), ...common };
+  }
+  if (publicKey !== undefined) {
+    if (!publicKey.includes('-----BEGIN')) env.problem('AUTH_JWT_PUBLIC_KEY must be a PEM public key');
+    return { mode: 'public-key', publicKey: publicKey.replaceAll('\\n', '\n'), algorithms: readAlgorithms(env, asymmetric, [...asymmetric]), ...common };
+  }
+  if (jwksUrl !== undefined) {
+    if (!/^https?:\/\//.test(jwksUrl)) env.problem('AUTH_JWKS_URL must be an http(s) URL');
+    return { mode: 'jwks', jwksUrl, algorithms: readAlgorithms(env, asymmetric, [...asymmetric]), ...common };
+  }
+  if (role !== 'all-in-one') {
+    env.problem('one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL is required (dev mode exists only in the all-in-one process)');
+  }
+  return { mode: 'dev', secret: devSecret(), algorithms: ['HS256'], clockToleranceSeconds: common.clockToleranceSeconds };
+}
+
+function readTurn(env: EnvReader, role: ProcessRole): TurnConfig {
+  const urls = env.list('TURN_URLS');
+  const secrets = env.list('TURN_SECRET');
+  if (role === 'ice' && urls.length === 0) env.problem('TURN_URLS is required by the ice service (comma list of turn:/turns: URLs)');
+  if (urls.length > 0 && secrets.length === 0) env.problem('TURN_SECRET is required when TURN_URLS is set');
+  for (const url of urls) if (!/^turns?:/.test(url)) env.problem(`TURN_URLS entry ${JSON.stringify(url)} must start with turn: or turns:`);
+  const stunUrls = env.list('STUN_URLS');
+  for (const url of stunUrls) if (!/^stuns?:/.test(url)) env.problem(`STUN_URLS entry ${JSON.stringify(url)} must start with stun: or stuns:`);
+  return {
+    urls,
+    stunUrls,
+    secrets,
+    usernameSuffix: env.matching('TURN_USERNAME_SUFFIX', 'turntls', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, underscore or dash'),
+    credentialTtlSeconds: env.integer('TURN_CREDENTIAL_TTL_SECONDS', 3600, 60, 7 * DAY),
+    candidatePoolSize: env.integer('ICE_CANDIDATE_POOL_SIZE', 5, 0, 255),
+    transportPolicy: env.oneOf('ICE_TRANSPORT_POLICY', 'all', ['all', 'relay']),
+  };
+}
+
+function readSignaling(env: EnvReader): SignalingConfig {
+  return {
+    sdpTtlSeconds: env.integer('SDP_TTL_SECONDS', 300, 10, DAY),
+    sdpMaxBytes: env.integer('SDP_MAX_BYTES', 65_536, 1024, 1_048_576),
+    longPollMaxSeconds: env.integer('LONGPOLL_MAX_SECONDS', 25, 0, 120),
+    fallbackIntervalSeconds: env.integer('LONGPOLL_FALLBACK_INTERVAL_SECONDS', 2, 1, 60),
+    longPollMaxPerSession: env.integer('LONGPOLL_MAX_PER_SESSION', 64, 1, 10_000),
+    longPollMaxPerReplica: env.integer('LONGPOLL_MAX_PER_REPLICA', 20_000, 1, 1_000_000),
+  };
+}
+
+function readLimits(env: EnvReader): LimitsConfig {
+  return {
+    perIpPerMinute: env.integer('RATE_LIMIT_PER_IP_PER_MINUTE', 6000, 0, 10_000_000),
+    perSessionPerMinute: env.integer('RATE_LIMIT_PER_SESSION_PER_MINUTE', 3000, 0, 10_000_000),
+  };
+}
+
+function readStore(env: EnvReader): StoreConfig {
+  const kind = env.oneOf('STORE', 'memory', ['memory', 'cosmos']);
+  if (kind === 'memory') return { kind };
+  const endpoint = env.required('COSMOS_ENDPOINT', 'when STORE=cosmos');
+  if (endpoint !== '' && !/^https?:\/\//.test(endpoint)) env.problem('COSMOS_ENDPOINT must be an http(s) URL');
+  return {
+    kind,
+    cosmos: {
+      endpoint,
+      key: env.optionalString('COSMOS_KEY'),
+      database: env.string('COSMOS_DATABASE', 'signal'),
+      sessionsContainer: env.string('COSMOS_SESSIONS_CONTAINER', 'sessions'),
+      sdpsContainer: env.string('COSMOS_SDPS_CONTAINER', 'sdps'),
+      createIfMissing: env.boolean('COSMOS_CREATE_IF_MISSING', false),
+      requestTimeoutMs: env.integer('COSMOS_REQUEST_TIMEOUT_MS', 2000, 100, 2000),
+    },
+  };
+}
+
+function readBus(env: EnvReader): BusConfig {
+  const kind = env.oneOf('BUS', 'memory', ['memory', 'servicebus']);
+  if (kind === 'memory') return { kind };
+  const connectionString = env.optionalString('SERVICEBUS_CONNECTION_STRING');
+  const namespace = env.optionalString('SERVICEBUS_NAMESPACE');
+  if (connectionString === undefined && namespace === undefined) {
+    env.problem('BUS=servicebus needs SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE (with workload identity)');
+  }
+  if (connectionString !== undefined && !/Endpoint=sb:\/\//i.test(connectionString)) {
+    env.problem('SERVICEBUS_CONNECTION_STRING must contain Endpoint=sb://...');
+  }
+  return {
+    kind,
+    serviceBus: {
+      connectionString,
+      namespace,
+      topic: env.string('SERVICEBUS_TOPIC', 'signal-events'),
+      subscription: env.optionalString('SERVICEBUS_SUBSCRIPTION'),
+    },
+  };
+}
+
+/**
+ * Reads and validates every variable the process may use, and throws one ConfigError naming all
+ * bad ones. `devSecret` is only called when dev mode is chosen.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined>,
+  role: ProcessRole,
+  devSecret: () => string,
+): Config {
+  const env = new EnvReader(source);
+  const config: Config = {
+    role,
+    http: readHttp(env),
+    session: readSession(env),
+    auth: role === 'session' || role === 'all-in-one' ? readAuth(env, role, devSecret) : undefined,
+    turn: readTurn(env, role),
+    signaling: readSignaling(env),
+    limits: readLimits(env),
+    store: readStore(env),
+    bus: readBus(env),
+  };
+  env.done();
+  return config;
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import {
+  EVENT_SCHEMA_VERSION,
+  type BusStatus,
+  type EventBus,
+  type EventEnvelope,
+  type EventKind,
+  type EventPayloads,
+} from '../ports/event-bus.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+type Listener<K extends EventKind> = (data: EventPayloads[K], event: EventEnvelope<K>) => void;
+
+/**
+ * The domain's view of events. Publishing acts locally at once (this replica's waiters must not
+ * wait for a bus round trip) and then hands the event to the bus for the other replicas; the bus
+ * is best-effort because the store write is the source of truth. Events that come back from the
+ * bus with this replica's own origin were already acted on and are skipped.
+ */
+export class EventHub {
+  readonly #bus: EventBus;
+  readonly #clock: Clock;
+  readonly #metrics: Metrics;
+  readonly #logger: Logger;
+  readonly #origin: string;
+  readonly #listeners = new Map<EventKind, Set<Listener<EventKind>>>();
+  readonly #unsubscribe: () => void;
+  #traceparent: () => string | undefined = () => undefined;
+
+  constructor(options: { bus: EventBus; clock: Clock; metrics: Metrics; logger: Logger; replicaName: string }) {
+    this.#bus = options.bus;
+    this.#clock = options.clock;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+    this.#origin = `${options.replicaName}/${randomUUID()}`;
+    this.#unsubscribe = this.#bus.subscribe((event) => this.#receive(event));
+    this.#metrics.busConnected.set(this.#bus.status() === 'up' ? 1 : 0);
+    this.#bus.onStatusChange((status) => this.#statusChanged(status));
+  }
+
+  /** Lets tracing attach the publishing request's W3C trace context to each event. */
+  useTraceContext(traceparent: () => string | undefined): void {
+    this.#traceparent = traceparent;
+  }
+
+  on<K extends EventKind>(kind: K, listener: Listener<K>): () => void {
+    let set = this.#listeners.get(kind);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(kind, set);
+    }
+    set.add(listener as Listener<EventKind>);
+    return () => set.delete(listener as Listener<EventKind>);
+  }
+
+  busStatus(): BusStatus {
+    return this.#bus.status();
+  }
+
+  onBusStatusChange(listener: (status: BusStatus) => void): () => void {
+    return this.#bus.onStatusChange(listener);
+  }
+
+  /** Acts locally now; resolves once the bus took the event or gave up (never rejects). */
+  async publish<K extends EventKind>(kind: K, data: EventPayloads[K]): Promise<void> {
+    const traceparent = this.#traceparent();
+    const event: EventEnvelope<K> = {
+      version: EVENT_SCHEMA_VERSION,
+      id: randomUUID(),
+      kind,
+      data,
+      origin: this.#origin,
+      publishedAt: this.#clock.now(),
+      ...(traceparent !== undefined ? { traceparent } : {}),
+    };
+    this.#dispatch(event);
+    try {
+      await this.#bus.publish(event);
+      this.#metrics.busPublished.inc({ kind, outcome: 'ok' });
+    } catch (error) {
+      this.#metrics.busPublished.inc({ kind, outcome: 'error' });
+      this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas fall back to store re-checks');
+    }
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    this.#listeners.clear();
+  }
+
+  #receive(event: EventEnvelope): void {
+    if (event.origin === this.#origin) {
+      this.#metrics.busReceived.inc({ kind: event.kind, outcome: 'own' });
+      return;
+    }
+    this.#metrics.busReceived.inc({ kind: event.kind, outcome: 'ok' });
+    this.#metrics.busLag.observe({ kind: event.kind }, Math.max(0, this.#clock.now() - event.publishedAt) / 1000);
+    this.#dispatch(event);
+  }
+
+  #dispatch(event: EventEnvelope): void {
+    const listeners = this.#listeners.get(event.kind);
+    if (listeners === undefined) return;
+    for (const listener of listeners) {
+      try {
+        listener(event.data, event);
+      } catch (error) {
+        this.#logger.error({ kind: event.kind, err: error }, 'event listener failed');
+      }
+    }
+  }
+
+  #statusChanged(status: BusStatus): void {
+    this.#metrics.busConnected.set(status === 'up' ? 1 : 0);
+    if (status === 'up') this.#logger.info('event bus connected');
+    else this.#logger.warn('event bus disconnected; long-polls fall back to store re-checks');
+  }
+}

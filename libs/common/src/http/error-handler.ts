@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { DependencyUnavailableError, HttpError } from '../errors.ts';
+
+const DEPENDENCY_MESSAGES: Record<string, string> = {
+  cosmos: 'Storage unavailable',
+  memory: 'Storage unavailable',
+  jwks: 'Authentication keys unavailable',
+};
+
+/** Errors raised by express.json()/raw-body carry an HTTP status and a `type`. */
+interface BodyParserError {
+  status?: number;
+  type?: string;
+}
+
+function clientMessage(error: BodyParserError): { status: number; message: string } | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return { status: 413, message: 'Request body too large' };
+    case 'entity.parse.failed':
+      return { status: 400, message: 'Request body is not valid JSON' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, message: 'Unsupported request body encoding' };
+    case 'request.aborted':
+      return { status: 400, message: 'Request aborted' };
+    default:
+      if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+        return { status: error.status, message: 'Bad request' };
+      }
+      return undefined;
+  }
+}
+
+/** Maps every failure to the seed's `{"body": "..."}` envelope; stack traces only reach the log. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof HttpError) {
+      res.set(error.headers).status(error.status).json({ body: error.message });
+      return;
+    }
+    if (error instanceof DependencyUnavailableError) {
+      logger.warn({ dependency: error.dependency, err: error.cause }, 'dependency unavailable');
+      res.set('Retry-After', '1').status(503).json({ body: DEPENDENCY_MESSAGES[error.dependency] ?? 'Service unavailable' });
+      return;
+    }
+    const known = typeof error === 'object' && error !== null ? clientMessage(error as BodyParserError) : undefined;
+    if (known !== undefined) {
+      res.status(known.status).json({ body: known.message });
+      return;
+    }
+    logger.error({ err: error }, 'unhandled error');
+    res.status(500).json({ body: 'Internal error' });
+  };
+}
+
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ body: 'Not found' });
+};
+
+export const methodNotAllowed: RequestHandler = (_req, res) => {
+  res.status(405).json({ body: 'Method not allowed' });
+};

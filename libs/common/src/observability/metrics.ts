@@ -1,0 +1,140 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Request and operation latencies span sub-millisecond memory-store hits to 30 s long-polls, so one
+ * bucket set covers 0.5 ms .. 30 s on a roughly 2-2.5x ladder: fine where SLOs live (5-250 ms) and
+ * coarse but present up to the long-poll ceiling (LONGPOLL_MAX_SECONDS is at most 120, default 25).
+ */
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
+
+/** Every metric a Signal process exports; one registry per process. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'signal_http_request_duration_seconds',
+    help: 'HTTP request duration by service, method, route template and status code',
+    labelNames: ['service', 'method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly handshakeDuration = new Histogram({
+    name: 'signal_handshake_duration_seconds',
+    help: 'Time from an offer being stored to the offerer reading the matching answer',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  #waiting: (() => number) | undefined;
+
+  readonly longPollWaiters = new Gauge({
+    name: 'signal_longpoll_waiters',
+    help: 'Long-poll requests currently waiting for an SDP',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+    collect: () => {
+      if (this.#waiting !== undefined) this.longPollWaiters.set({ service: 'signaling' }, this.#waiting());
+    },
+  });
+
+  /** Read at scrape time, so parking and waking a long-poll costs no metric update. */
+  countWaitersWith(source: () => number): void {
+    this.#waiting = source;
+  }
+
+  readonly longPollWakeups = new Counter({
+    name: 'signal_longpoll_wakeups_total',
+    help: 'Long-polls that ended, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly logins = new Counter({
+    name: 'signal_logins_total',
+    help: 'Login attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly logouts = new Counter({
+    name: 'signal_logouts_total',
+    help: 'Sessions ended by logout',
+    registers: [this.registry],
+  });
+
+  readonly turnCredentialsIssued = new Counter({
+    name: 'signal_turn_credentials_issued_total',
+    help: 'TURN credentials minted by /ice_servers',
+    registers: [this.registry],
+  });
+
+  readonly storeDuration = new Histogram({
+    name: 'signal_store_operation_duration_seconds',
+    help: 'Session and SDP store operation duration by store kind, operation and outcome',
+    labelNames: ['store', 'op', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly cosmosRequestUnits = new Counter({
+    name: 'signal_cosmos_request_units_total',
+    help: 'Cosmos DB request units consumed, by operation',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cosmosThrottled = new Counter({
+    name: 'signal_cosmos_throttled_requests_total',
+    help: 'Cosmos DB requests answered 429 (throttled), by operation',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+
+  readonly busPublished = new Counter({
+    name: 'signal_bus_events_published_total',
+    help: 'Events published to the bus by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly busReceived = new Counter({
+    name: 'signal_bus_events_received_total',
+    help: 'Events received from the bus by kind and outcome (own = published by this replica)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly busLag = new Histogram({
+    name: 'signal_bus_event_lag_seconds',
+    help: 'Time from publish on one replica to receipt on another',
+    labelNames: ['kind'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly busConnected = new Gauge({
+    name: 'signal_bus_connected',
+    help: '1 while the event bus is connected, 0 while long-polls fall back to store re-checks',
+    registers: [this.registry],
+  });
+
+  readonly ready = new Gauge({
+    name: 'signal_ready',
+    help: '1 when the last readiness check found every dependency usable',
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'signal_rate_limited_total',
+    help: 'Requests refused with 429 by scope',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this.busConnected.set(1);
+    this.ready.set(1);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Starts the OpenTelemetry Node SDK for traces. Imported only by the preload once tracing is
+ * requested (and by tests), so a process with tracing off never loads any of these modules.
+ *
+ * Exporter, endpoint, protocol, sampler, propagators and resource attributes come from the
+ * standard OTEL_* variables, read by the SDK itself. Metrics stay with prom-client on /metrics
+ * and logs with pino on stdout, so the SDK's OTLP metric and log pipelines are switched off
+ * rather than left to their default of pushing to an OTLP endpoint.
+ */
+import type { IncomingMessage } from 'node:http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/** Probes and scrapes arrive every few seconds from every replica: traced, they would drown real requests. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function isUntracedRequest(request: IncomingMessage): boolean {
+  const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  return UNTRACED_PATHS.has(path);
+}
+
+/** `services/<name>/src/main.ts` runs as `signal-<name>`, unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise. */
+export function defaultServiceName(entry: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.OTEL_SERVICE_NAME?.trim() || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '')) return undefined;
+  const service = entry?.replaceAll('\\', '/').match(/services\/([a-z0-9-]+)\/src\/main\.ts$/)?.[1];
+  return service === undefined ? undefined : `signal-${service}`;
+}
+
+export interface TracingOptions {
+  /** Replaces the exporter chosen by OTEL_TRACES_EXPORTER; tests pass an in-memory one. */
+  spanProcessors?: SpanProcessor[];
+  serviceName?: string;
+}
+
+export interface TracingHandle {
+  shutdown(): Promise<void>;
+}
+
+export function startTracing(options: TracingOptions = {}): TracingHandle {
+  const sdk = new NodeSDK({
+    ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
+    ...(options.spanProcessors === undefined ? {} : { spanProcessors: options.spanProcessors }),
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntracedRequest }),
+      // Middleware spans (helmet, cors, body parsers) add nothing an SRE acts on; router and
+      // handler spans keep the route template and the handler's own time.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+    ],
+  });
+  sdk.start();
+  return sdk;
+}

@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { BusConfig, Config, StoreConfig } from '../config/config.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { EventBus } from '../ports/event-bus.ts';
+import type { SdpStore } from '../ports/sdp-store.ts';
+import type { SessionStore } from '../ports/session-store.ts';
+import { InProcessBus } from '../adapters/memory/in-process-bus.ts';
+import { MemorySdpStore } from '../adapters/memory/memory-sdp-store.ts';
+import { MemorySessionStore } from '../adapters/memory/memory-session-store.ts';
+import { InstrumentedSdpStore, InstrumentedSessionStore } from './instrumented-stores.ts';
+
+export interface Stores {
+  sessions: SessionStore;
+  sdps: SdpStore;
+}
+
+/**
+ * Picks the store adapters named by STORE. Cloud SDKs are imported only when chosen, so a
+ * memory-mode process never loads them.
+ */
+export async function createStores(config: StoreConfig, sdpTtlSeconds: number, clock: Clock, metrics: Metrics): Promise<Stores> {
+  if (config.kind === 'memory') {
+    return {
+      sessions: new InstrumentedSessionStore(new MemorySessionStore(clock), metrics, 'memory'),
+      sdps: new InstrumentedSdpStore(new MemorySdpStore(clock), metrics, 'memory'),
+    };
+  }
+  const { openCosmosStores } = await import('../adapters/cosmos/open-cosmos-stores.ts');
+  const stores = await openCosmosStores({
+    ...config.cosmos,
+    sdpTtlSeconds,
+    clock,
+    onRequestCharge: (op, ru) => metrics.cosmosRequestUnits.inc({ op }, ru),
+    onThrottle: (op) => metrics.cosmosThrottled.inc({ op }),
+  });
+  return {
+    sessions: new InstrumentedSessionStore(stores.sessions, metrics, 'cosmos'),
+    sdps: new InstrumentedSdpStore(stores.sdps, metrics, 'cosmos'),
+  };
+}
+
+/** Picks the event bus named by BUS; the in-process bus serves a single process. */
+export async function createBus(config: BusConfig, http: Config['http'], logger: Logger): Promise<EventBus> {
+  if (config.kind === 'memory') return new InProcessBus();
+  const { ServiceBusEventBus } = await import('../adapters/servicebus/service-bus-event-bus.ts');
+  return ServiceBusEventBus.start({
+    ...config.serviceBus,
+    replicaName: http.replicaName,
+    logger,
+  });
+}

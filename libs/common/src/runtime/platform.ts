@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { SessionGate } from '../auth/session-gate.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { loadConfig, type Config, type ProcessRole } from '../config/config.ts';
+import { EventHub } from '../events/event-hub.ts';
+import { createLogger } from '../observability/logger.ts';
+import { Metrics } from '../observability/metrics.ts';
+import type { EventBus } from '../ports/event-bus.ts';
+import { createBus, createStores, type Stores } from './adapters.ts';
+
+/** Everything a service needs from the outside world, built once per process at start-up. */
+export interface Platform {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  stores: Stores;
+  bus: EventBus;
+  events: EventHub;
+  sessions: SessionGate;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  role: ProcessRole;
+  env?: Record<string, string | undefined> | undefined;
+  clock?: Clock | undefined;
+  /** Log destination override (tests capture logs through it). */
+  logger?: Logger | undefined;
+}
+
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const config = loadConfig(options.env ?? process.env, options.role, () => randomBytes(32).toString('base64url'));
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.http.logLevel, service: options.role });
+  const metrics = new Metrics();
+  const stores = await createStores(config.store, config.signaling.sdpTtlSeconds, clock, metrics);
+  const bus = await createBus(config.bus, config.http, logger);
+  const events = new EventHub({ bus, clock, metrics, logger, replicaName: config.http.replicaName });
+  const sessions = new SessionGate(stores.sessions, clock, config.session.cacheSeconds);
+  events.on('session.revoked', ({ sessionId }) => sessions.revoke(sessionId));
+  return {
+    config,
+    clock,
+    logger,
+    metrics,
+    stores,
+    bus,
+    events,
+    sessions,
+    async close() {
+      events.close();
+      await Promise.allSettled([bus.close(), stores.sessions.close(), stores.sdps.close()]);
+    },
+  };
+}

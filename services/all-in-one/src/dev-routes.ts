@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import jwt from 'jsonwebtoken';
+import { v5 as uuidv5 } from 'uuid';
+import type { Platform } from '@signal/common/runtime/platform';
+
+const DEMO_DIR = fileURLToPath(new URL('../public/demo/', import.meta.url));
+const DEV_ISSUER = 'signal-dev';
+const DEV_NAMESPACE = '6f1d8f54-3f0e-4d3c-9a43-6a0d5c0b7e21';
+const NAME = /^[A-Za-z0-9 ._-]{1,64}$/;
+
+/**
+ * Only in dev mode (no AUTH_JWT_* configured): /dev/token mints a short-lived JWT signed with the
+ * throw-away secret so a person can try the API with curl or the /demo/ page.
+ */
+export function devRoutes(platform: Platform) {
+  return (app: Express): void => {
+    const auth = platform.config.auth;
+    if (auth?.mode !== 'dev') return;
+    app.get('/dev/token', (req, res) => {
+      const name = typeof req.query.name === 'string' ? req.query.name : '';
+      if (!NAME.test(name)) {
+        res.status(400).json({ body: 'Invalid name: 1-64 letters, digits, spaces, dots, dashes or underscores' });
+        return;
+      }
+      const subject = name.toLowerCase().replaceAll(' ', '-');
+      const token = jwt.sign(
+        { sub: subject, name, preferred_username: `${subject}@dev.local`, uuid: uuidv5(subject, DEV_NAMESPACE) },
+        auth.secret,
+        { algorithm: 'HS256', expiresIn: '1h', issuer: DEV_ISSUER },
+      );
+      res.set('Cache-Control', 'no-store').json({ token });
+    });
+    app.use('/demo', express.static(DEMO_DIR, { index: 'index.html' }));
+  };
+}

@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import { requireSession } from '@signal/common/auth/require-session';
+import type { ServiceModule } from '@signal/common/http/create-app';
+import type { Platform } from '@signal/common/runtime/platform';
+import { HandshakeTimer } from './domain/handshake-timer.ts';
+import { SdpExchange } from './domain/sdp-exchange.ts';
+import { expire } from './handlers/expire.ts';
+import { getSdp } from './handlers/get-sdp.ts';
+import { postSdp } from './handlers/post-sdp.ts';
+
+/** The signaling service: peers exchange SDP offers and answers through it. */
+export function signalingService(platform: Platform): ServiceModule {
+  const { config, stores, events, clock, metrics } = platform;
+  const exchange = new SdpExchange({ sdps: stores.sdps, events, clock, metrics, config: config.signaling });
+  const timer = new HandshakeTimer(events, clock, metrics, config.signaling.sdpTtlSeconds * 1000);
+  metrics.countWaitersWith(() => exchange.waiting);
+  const { longPollMaxSeconds, sdpMaxBytes } = config.signaling;
+  const router = Router();
+  router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
+  router.post('/offer', postSdp('offer', exchange, sdpMaxBytes));
+  router.get('/offer', getSdp('offer', exchange, timer, longPollMaxSeconds));
+  router.post('/answer', postSdp('answer', exchange, sdpMaxBytes));
+  router.get('/answer', getSdp('answer', exchange, timer, longPollMaxSeconds));
+  router.post('/expire', expire(exchange));
+  return { name: 'signaling', paths: ['/offer', '/answer', '/expire'], router, stop: () => exchange.close() };
+}

@@ -1,0 +1,26 @@
+import type { Request, Response } from 'express';
+import type { SdpType } from '@signal/common/ports/sdp-store';
+import type { HandshakeTimer } from '../domain/handshake-timer.ts';
+import type { SdpExchange } from '../domain/sdp-exchange.ts';
+import { parseSdpQuery } from '../domain/validation.ts';
+
+/**
+ * GET /offer and GET /answer: the user asks for the SDP a peer (signalId) sent them in a room.
+ * 200 with {from, sdp} when there is one, 204 when not; with `wait` the request long-polls.
+ */
+export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, maxWaitSeconds: number) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const query = parseSdpQuery(req.query, maxWaitSeconds);
+    const { session } = res.locals;
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const record = await exchange.read(type, session.uuid, session.id, query, gone.signal);
+    if (gone.signal.aborted) return;
+    if (record === undefined) {
+      res.status(204).end();
+      return;
+    }
+    if (type === 'answer') timer.answerRead(record.room, session.uuid, record.from);
+    res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp });
+  };
+}

@@ -1,0 +1,111 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpServer } from '@vercel/cosmosdb-server';
+
+/**
+ * A local Cosmos DB (NoSQL API) stand-in on npm `@vercel/cosmosdb-server`, over plain http so the
+ * real `@azure/cosmos` SDK talks to it without any TLS relaxing. Limits to keep in mind: it does
+ * not enforce TTL, fails transactional batches, charges a flat 1 RU per request, and serves a few
+ * hundred point operations per second.
+ */
+export interface CosmosTestServer {
+  /** `http://127.0.0.1:<port>`; pass with `enableEndpointDiscovery: false` (the server advertises https). */
+  readonly endpoint: string;
+  /** Any base64 string is accepted as the account key. */
+  readonly key: string;
+  /** `"<METHOD> <path>"` of every request received since the last call, then forgets them. */
+  takeRequests(): string[];
+  /** Answers the next `count` requests with 429 and `x-ms-retry-after-ms`, as a throttled account does. */
+  throttle(count: number, retryAfterMs?: number): void;
+  /** While stalled, requests are accepted but never answered: a hung gateway. Leaving drops them. */
+  setStalled(stalled: boolean): void;
+  /** Stops listening and drops every open connection: clients see connection refused. */
+  stop(): Promise<void>;
+  /** Listens again on the same port; data written before the stop is still there. */
+  restart(): Promise<void>;
+}
+
+export const COSMOS_TEST_KEY = Buffer.from('signal-cosmos-test-key').toString('base64');
+
+export async function startCosmosServer(): Promise<CosmosTestServer> {
+  const server = createHttpServer();
+  const [serve] = server.listeners('request') as RequestListener[];
+  if (serve === undefined) throw new Error('@vercel/cosmosdb-server registered no request handler');
+  server.removeAllListeners('request');
+
+  let log: string[] = [];
+  let throttled = 0;
+  let retryAfter = 0;
+  let stalled = false;
+  const held = new Set<ServerResponse>();
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    log.push(`${req.method} ${req.url}`);
+    if (stalled) {
+      held.add(res);
+      return;
+    }
+    if (throttled > 0) {
+      throttled -= 1;
+      req.resume();
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'x-ms-retry-after-ms': String(retryAfter),
+        'x-ms-substatus': '3200',
+        'x-ms-request-charge': '0',
+      });
+      res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
+      return;
+    }
+    serve(req, res);
+  });
+
+  const dropHeld = () => {
+    for (const res of held) res.destroy();
+    held.clear();
+  };
+
+  await listen(server, 0);
+  // The package builds its in-memory account on every 'listening' event; keeping the first one
+  // makes restart() an outage of the network path, not a loss of data, as with a real account.
+  server.removeAllListeners('listening');
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    key: COSMOS_TEST_KEY,
+    takeRequests() {
+      const taken = log;
+      log = [];
+      return taken;
+    },
+    throttle(count, retryAfterMs = 10) {
+      throttled = count;
+      retryAfter = retryAfterMs;
+    },
+    setStalled(value) {
+      stalled = value;
+      if (!value) dropHeld();
+    },
+    async stop() {
+      if (!server.listening) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      dropHeld();
+      server.closeAllConnections();
+      await closed;
+    },
+    async restart() {
+      if (!server.listening) await listen(server, port);
+    },
+  };
+}
+
+function listen(server: ReturnType<typeof createHttpServer>, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProcess, waitUntil } from './managed-process.ts';
+import { stunBinding } from './stun-binding.ts';
+
+export const TURNSERVER_BINARY = '/usr/bin/turnserver';
+const HOST = '127.0.0.1';
+/**
+ * Relay ports are drawn from above Linux's ephemeral range (32768-60999), so they cannot
+ * collide with ports the kernel hands to the tests' own sockets.
+ */
+const RELAY_PORT_FLOOR = 61000;
+const RELAY_PORT_CEILING = 65535;
+const RELAY_PORT_COUNT = 200;
+
+export interface CoturnOptions {
+  /** The `static-auth-secret`: the same value Signal signs TURN credentials with. */
+  secret: string;
+  realm?: string;
+  /**
+   * Upper bound on an allocation's life. Clients that close without deallocating (werift's
+   * `pc.close()`) keep their relay port until this passes, so tests keep it short.
+   */
+  maxAllocateLifetimeSeconds?: number;
+  startTimeoutMs?: number;
+}
+
+export interface Coturn {
+  host: string;
+  port: number;
+  /** The URL to put in Signal's `TURN_URLS`. */
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a real coturn on 127.0.0.1 with TURN REST authentication and loopback peers allowed. */
+export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
+  if (!existsSync(TURNSERVER_BINARY)) {
+    throw new Error(`${TURNSERVER_BINARY} is missing: install Debian's coturn (tests/e2e/support/prerequisites.ts does it as root)`);
+  }
+  const port = await freeUdpPort();
+  const minPort = RELAY_PORT_FLOOR + Math.floor(Math.random() * (RELAY_PORT_CEILING - RELAY_PORT_FLOOR - RELAY_PORT_COUNT));
+  const dir = await mkdtemp(join(tmpdir(), 'coturn-'));
+  const args = [
+    '-n',
+    `--listening-ip=${HOST}`,
+    `--relay-ip=${HOST}`,
+    `--listening-port=${port}`,
+    `--min-port=${minPort}`,
+    `--max-port=${minPort + RELAY_PORT_COUNT - 1}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${options.secret}`,
+    `--realm=${options.realm ?? 'signal.test'}`,
+    `--max-allocate-lifetime=${options.maxAllocateLifetimeSeconds ?? 60}`,
+    '--no-tls',
+    '--no-dtls',
+    '--allow-loopback-peers',
+    '--no-cli',
+    '--log-file=stdout',
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    `--db=${join(dir, 'turndb')}`,
+  ];
+  const server = startProcess(TURNSERVER_BINARY, args);
+  const stop = async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil(async () => !server.hasExited() && (await stunBinding(HOST, port, 200)), {
+      timeoutMs: options.startTimeoutMs ?? 10_000,
+      describe: () => `coturn did not answer STUN on ${HOST}:${port}${server.hasExited() ? ' (it exited)' : ''}\n${server.output()}`,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { host: HOST, port, url: `turn:${HOST}:${port}?transport=udp`, output: server.output, stop };
+}
+
+/** A UDP port free right now; coturn binds it a moment later (a lost race fails the start loudly). */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, HOST, () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
