@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 /** What the load generator saw in one round. */
 export interface LoadRound {
-  /** Seconds from the first arrival to the last completion. */
+  /** Seconds over which work was offered: the arrival window (open loop) or until the last client stopped (closed loop). */
   elapsedSeconds: number;
   completed: number;
   errors: number;
@@ -18,14 +18,12 @@ class Tally {
   errors = 0;
   firstError: string | undefined;
   inFlight = 0;
-  lastDone = 0;
 
   async track(task: Task, index: number, since: number): Promise<void> {
     this.inFlight += 1;
     try {
       await task(index);
-      this.lastDone = performance.now();
-      this.latenciesMs.push(this.lastDone - since);
+      this.latenciesMs.push(performance.now() - since);
     } catch (error) {
       this.errors += 1;
       this.firstError ??= error instanceof Error ? error.message : String(error);
@@ -40,9 +38,9 @@ class Tally {
     this.errors += this.inFlight;
   }
 
-  result(start: number): LoadRound {
+  result(elapsedSeconds: number): LoadRound {
     return {
-      elapsedSeconds: (Math.max(this.lastDone, start) - start) / 1000,
+      elapsedSeconds,
       completed: this.latenciesMs.length,
       errors: this.errors,
       latenciesMs: this.latenciesMs,
@@ -76,7 +74,7 @@ export async function openLoop(options: { ratePerSecond: number; durationSeconds
     }, 1);
   });
   await tally.drain(performance.now() + options.drainSeconds * 1000);
-  return tally.result(start);
+  return tally.result(options.durationSeconds);
 }
 
 /** Saturation: `concurrency` clients each run tasks back to back until the time is up. */
@@ -93,5 +91,5 @@ export async function closedLoop(options: { concurrency: number; durationSeconds
   };
   // Tasks bound their own time (long-poll wait, PeerJS answer timeout), so every client ends.
   await Promise.all(Array.from({ length: options.concurrency }, client));
-  return tally.result(start);
+  return tally.result((performance.now() - start) / 1000);
 }

@@ -33,6 +33,8 @@ export interface Coturn {
   port: number;
   /** The URL to put in Signal's `TURN_URLS`. */
   url: string;
+  /** Inclusive range relayed addresses are allocated from. */
+  relayPorts: { min: number; max: number };
   output(): string;
   stop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   }
   const port = await freeUdpPort();
   const minPort = RELAY_PORT_FLOOR + Math.floor(Math.random() * (RELAY_PORT_CEILING - RELAY_PORT_FLOOR - RELAY_PORT_COUNT));
+  const maxPort = minPort + RELAY_PORT_COUNT - 1;
   const dir = await mkdtemp(join(tmpdir(), 'coturn-'));
   const args = [
     '-n',
@@ -51,11 +54,13 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     `--relay-ip=${HOST}`,
     `--listening-port=${port}`,
     `--min-port=${minPort}`,
-    `--max-port=${minPort + RELAY_PORT_COUNT - 1}`,
+    `--max-port=${maxPort}`,
     '--use-auth-secret',
     `--static-auth-secret=${options.secret}`,
     `--realm=${options.realm ?? 'signal.test'}`,
     `--max-allocate-lifetime=${options.maxAllocateLifetimeSeconds ?? 60}`,
+    // UDP only, like the URL it advertises; a TCP listener would also need the port free on TCP.
+    '--no-tcp',
     '--no-tls',
     '--no-dtls',
     '--allow-loopback-peers',
@@ -78,7 +83,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     await stop();
     throw error;
   }
-  return { host: HOST, port, url: `turn:${HOST}:${port}?transport=udp`, output: server.output, stop };
+  return { host: HOST, port, url: `turn:${HOST}:${port}?transport=udp`, relayPorts: { min: minPort, max: maxPort }, output: server.output, stop };
 }
 
 /** A UDP port free right now; coturn binds it a moment later (a lost race fails the start loudly). */

@@ -17,7 +17,11 @@ export interface ManagedProcess {
  * Starts a child process whose lifetime the caller owns: it is killed only by its own pid,
  * and its output is kept (bounded) for error messages.
  */
-export function startProcess(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ManagedProcess {
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; onUnexpectedExit?: (output: string) => void } = {},
+): ManagedProcess {
   const child: ChildProcess = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
@@ -26,9 +30,11 @@ export function startProcess(command: string, args: string[], options: { env?: N
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited = false;
+  let stopping = false;
   const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       exited = true;
+      if (!stopping) options.onUnexpectedExit?.(`${tail}\n[${command} exited: code ${code}, signal ${signal}]`);
       resolve();
     });
     child.once('error', (error) => {
@@ -48,6 +54,7 @@ export function startProcess(command: string, args: string[], options: { env?: N
     hasExited: () => exited,
     async stop(graceMs = 5000) {
       if (exited) return;
+      stopping = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exit;

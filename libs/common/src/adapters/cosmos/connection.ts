@@ -28,7 +28,7 @@ export class CosmosConnection {
   /** Connects and checks (or creates) database and containers; the caller holds it until `release()`. */
   static async open(options: CosmosConnectionOptions): Promise<CosmosConnection> {
     const requestTimeoutMs = options.requestTimeoutMs ?? COSMOS_DEFAULTS.requestTimeoutMs;
-    const client = createClient(options.endpoint, options.key, requestTimeoutMs);
+    const client = createCosmosClient(options.endpoint, options.key, requestTimeoutMs);
     const caller = new CosmosCaller(requestTimeoutMs, options);
     try {
       const containers = await prepareContainers(
@@ -60,7 +60,8 @@ export class CosmosConnection {
   }
 }
 
-function createClient(endpoint: string, key: string | undefined, requestTimeoutMs: number): CosmosClient {
+/** A client with Signal's connection policy; tests use it too, to look at what the stores wrote. */
+export function createCosmosClient(endpoint: string, key: string | undefined, requestTimeoutMs: number = COSMOS_DEFAULTS.requestTimeoutMs): CosmosClient {
   const credentials = key ? { key } : { aadCredentials: new DefaultAzureCredential() };
   return new CosmosClient({
     endpoint,

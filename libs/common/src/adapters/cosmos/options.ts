@@ -17,7 +17,7 @@ export interface CosmosStoreOptions {
   /** Deadline of one store call, retries included. Default 2000. */
   requestTimeoutMs?: number;
   clock: Clock;
-  /** Request units charged by each response, `op` being e.g. `sdp.put`. */
+  /** Request units charged by each response, `op` being e.g. `sdp_put`. */
   onRequestCharge?: (op: string, ru: number) => void;
   /** Called once per 429 answer Cosmos gave to `op`. */
   onThrottle?: (op: string) => void;

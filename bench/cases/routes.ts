@@ -1,0 +1,87 @@
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { SignalHttpApi, type HttpPeer } from '../clients/http-api.ts';
+import { freshRoom } from '../clients/http-handshake.ts';
+import type { BenchConfig } from '../config.ts';
+import { percentOf, startCpuWindow } from '../lib/cpu-window.ts';
+import type { ServerProcess } from '../lib/server-process.ts';
+import { SAMPLE_SDP } from '../lib/sample-sdp.ts';
+import { medianOf } from '../lib/stats.ts';
+import type { RouteResult, RouteRound } from '../report/results.ts';
+import { mintJwt, signalLogin } from '../systems.ts';
+
+export interface RouteSpec {
+  route: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** autocannon against one route: a warm-up, then `rounds` timed runs, median reported. */
+export async function measureRoute(server: ServerProcess, spec: RouteSpec, config: BenchConfig): Promise<RouteResult> {
+  const run = (seconds: number) =>
+    autocannon({
+      url: server.origin + spec.path,
+      method: spec.method ?? 'GET',
+      ...(spec.headers === undefined ? {} : { headers: spec.headers }),
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      connections: config.routeConnections,
+      pipelining: 1,
+      duration: seconds,
+    });
+  await run(config.warmupSeconds);
+  const rounds: RouteRound[] = [];
+  for (let round = 0; round < config.rounds; round += 1) {
+    const cpu = startCpuWindow(server);
+    const result = await run(config.routeSeconds);
+    const use = cpu();
+    rounds.push({
+      requestsPerSecond: result['2xx'] / result.duration,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      failures: result.non2xx + result.errors,
+      serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
+      loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
+    });
+  }
+  return { system: server.name, route: spec.route, rounds, median: medianOf(rounds) };
+}
+
+const json = (peer: HttpPeer) => ({ cookie: peer.cookie, 'content-type': 'application/json' });
+
+/**
+ * Every Signal route with state that makes it do its real work: two users, an offer and an answer
+ * stored between them (so GETs hit), and /expire last because it removes them.
+ */
+export async function signalRoutes(origin: string, jwtSecret: string): Promise<RouteSpec[]> {
+  const pool = new Pool(origin, { connections: 4 });
+  try {
+    const login = signalLogin(jwtSecret);
+    const [a, b] = [await login(pool, 'route-a'), await login(pool, 'route-b')];
+    const room = freshRoom();
+    const api = new SignalHttpApi(pool);
+    await api.postSdp(a, 'offer', b.uuid, room);
+    await api.postSdp(b, 'answer', a.uuid, room);
+    const query = (from: string) => `signalId=${from}&room=${room.uuid}&shortname=${room.shortname}`;
+    const sdpBody = (to: string) => JSON.stringify({ to, sdp: SAMPLE_SDP, room });
+    return [
+      { route: 'GET /login', path: '/login', headers: { authorization: `Bearer ${mintJwt(jwtSecret, 'route-login')}` } },
+      { route: 'GET /ice_servers', path: '/ice_servers', headers: { cookie: a.cookie } },
+      { route: 'POST /offer', path: '/offer', method: 'POST', headers: json(a), body: sdpBody(b.uuid) },
+      { route: 'GET /offer (200)', path: `/offer?${query(a.uuid)}`, headers: { cookie: b.cookie } },
+      { route: 'GET /offer (204)', path: `/offer?${query(b.uuid)}`, headers: { cookie: b.cookie } },
+      { route: 'POST /answer', path: '/answer', method: 'POST', headers: json(b), body: sdpBody(a.uuid) },
+      { route: 'GET /answer (200)', path: `/answer?${query(b.uuid)}`, headers: { cookie: a.cookie } },
+      {
+        route: 'POST /expire',
+        path: '/expire',
+        method: 'POST',
+        headers: json(a),
+        body: JSON.stringify({ source: a.uuid, type: 'offer', destination: b.uuid, room }),
+      },
+    ];
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,76 @@
+/** Everything one bench run measured; written as JSON and rendered as markdown. */
+
+export interface RouteRound extends Record<string, number> {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses that were not 2xx, and socket errors: a route with either did not measure what it claims. */
+  failures: number;
+  serverCpuPercent: number;
+  loadgenCpuPercent: number;
+}
+
+export interface RouteResult {
+  system: string;
+  route: string;
+  rounds: RouteRound[];
+  median: RouteRound;
+}
+
+export type HandshakeMode = 'long-poll' | 'polling 1 s' | 'websocket';
+
+export interface HandshakeRound extends Record<string, number> {
+  handshakesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  cpuMicrosPerHandshake: number;
+  serverCpuPercent: number;
+  loadgenCpuPercent: number;
+}
+
+export interface HandshakeResult {
+  system: string;
+  mode: HandshakeMode;
+  /** Offered handshakes per second, or 'saturation' for closed-loop clients. */
+  load: number | 'saturation';
+  rounds: HandshakeRound[];
+  median: HandshakeRound;
+  /** Store operations per completed handshake by `store.op.outcome`, median round (Signal only). */
+  storeOpsPerHandshake?: Record<string, number>;
+  firstError?: string;
+}
+
+export interface IdleRound extends Record<string, number> {
+  holds: number;
+  rssDeltaBytes: number;
+  bytesPerHold: number;
+  /** Store reads during a quiet window while every long-poll waits (Signal only; NaN elsewhere). */
+  storeReadsWhileWaiting: number;
+}
+
+export interface IdleResult {
+  system: string;
+  /** What is held: waiting long-polls or connected WebSocket peers. */
+  unit: string;
+  rounds: IdleRound[];
+  median: IdleRound;
+}
+
+export interface Skipped {
+  case: string;
+  reason: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  command: string;
+  environment: Record<string, string>;
+  config: Record<string, unknown>;
+  routes: RouteResult[];
+  handshakes: HandshakeResult[];
+  idle: IdleResult[];
+  skipped: Skipped[];
+}

@@ -1,0 +1,108 @@
+import type { BenchResults, HandshakeResult, IdleResult } from './results.ts';
+
+/** One target of issue 10, checked against figures of the same run. `pass: null` means informative only. */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  ratio: number;
+  pass: boolean | null;
+}
+
+export const SYSTEM = {
+  floor: 'protocol floor',
+  peerjs: 'PeerJS server',
+  signal: 'Signal all-in-one',
+  express: 'Express 5 hello',
+} as const;
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+function handshakeAt(results: BenchResults, system: string, mode: string, load: number): HandshakeResult | undefined {
+  return results.handshakes.find((h) => h.system === system && h.mode === mode && h.load === load);
+}
+
+function idleOf(results: BenchResults, system: string): IdleResult | undefined {
+  return results.idle.find((i) => i.system === system);
+}
+
+function latencyTargets(results: BenchResults, load: number): TargetCheck[] {
+  const signal = handshakeAt(results, SYSTEM.signal, 'long-poll', load);
+  if (signal === undefined) return [];
+  const p99 = signal.median.p99Ms;
+  const checks: TargetCheck[] = [];
+  const floor = handshakeAt(results, SYSTEM.floor, 'long-poll', load);
+  if (floor) {
+    const ratio = p99 / floor.median.p99Ms;
+    checks.push({ target: `long-poll handshake p99 <= 1.5x protocol floor @ ${load}/s`, measured: `${ms(p99)} vs ${ms(floor.median.p99Ms)}`, ratio, pass: ratio <= 1.5 });
+  }
+  const polling = handshakeAt(results, SYSTEM.signal, 'polling 1 s', load);
+  if (polling) {
+    const ratio = polling.median.p99Ms / p99;
+    checks.push({ target: `long-poll p99 >= 100x better than 1 s polling @ ${load}/s`, measured: `${ms(p99)} vs ${ms(polling.median.p99Ms)}`, ratio, pass: ratio >= 100 });
+  }
+  const peerjs = handshakeAt(results, SYSTEM.peerjs, 'websocket', load);
+  if (peerjs) {
+    const ratio = p99 / peerjs.median.p99Ms;
+    checks.push({ target: `long-poll p99 beside PeerJS (4 HTTP requests vs 2 WS messages) @ ${load}/s`, measured: `${ms(p99)} vs ${ms(peerjs.median.p99Ms)}`, ratio, pass: null });
+  }
+  return checks;
+}
+
+function throughputTargets(results: BenchResults): TargetCheck[] {
+  const express = results.routes.find((r) => r.system === SYSTEM.express);
+  if (express === undefined) return [];
+  const base = express.median.requestsPerSecond;
+  return results.routes
+    .filter((r) => r.system === SYSTEM.signal)
+    .map((r) => {
+      const ratio = r.median.requestsPerSecond / base;
+      return {
+        target: `${r.route} throughput >= 0.7x Express hello`,
+        measured: `${r.median.requestsPerSecond.toFixed(0)} vs ${base.toFixed(0)} req/s`,
+        ratio,
+        pass: ratio >= 0.7 && r.median.failures === 0,
+      };
+    });
+}
+
+function memoryTargets(results: BenchResults): TargetCheck[] {
+  const signal = idleOf(results, SYSTEM.signal);
+  if (signal === undefined) return [];
+  const checks: TargetCheck[] = [];
+  const peerjs = idleOf(results, SYSTEM.peerjs);
+  if (peerjs) {
+    const ratio = signal.median.bytesPerHold / peerjs.median.bytesPerHold;
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    checks.push({
+      target: 'RSS per waiting long-poll <= 1.5x PeerJS RSS per connected peer',
+      measured: `${kb(signal.median.bytesPerHold)} vs ${kb(peerjs.median.bytesPerHold)}`,
+      ratio,
+      pass: ratio <= 1.5,
+    });
+  }
+  const reads = Math.max(...signal.rounds.map((round) => round.storeReadsWhileWaiting));
+  checks.push({ target: 'no store reads while long-polls wait', measured: `${reads} reads in the quiet window`, ratio: reads, pass: reads === 0 });
+  return checks;
+}
+
+/** Issue 4's figure: exactly 2 SDP writes and 2 successful SDP point reads per long-poll handshake. */
+function storeOpTargets(results: BenchResults): TargetCheck[] {
+  const lowest = results.handshakes.find((h) => h.system === SYSTEM.signal && h.mode === 'long-poll' && typeof h.load === 'number');
+  const ops = lowest?.storeOpsPerHandshake;
+  if (ops === undefined) return [];
+  const sum = (pattern: RegExp) => Object.entries(ops).reduce((total, [key, count]) => total + (pattern.test(key) ? count : 0), 0);
+  const writes = sum(/\.sdp_put\./);
+  const hits = sum(/\.sdp_get\.ok$/);
+  return [
+    {
+      target: 'SDP store ops per long-poll handshake = 2 writes + 2 successful reads',
+      measured: `${writes.toFixed(2)} writes, ${hits.toFixed(2)} successful reads`,
+      ratio: writes + hits,
+      pass: Math.abs(writes - 2) < 0.01 && Math.abs(hits - 2) < 0.01,
+    },
+  ];
+}
+
+export function checkTargets(results: BenchResults, loads: number[]): TargetCheck[] {
+  return [...loads.flatMap((load) => latencyTargets(results, load)), ...throughputTargets(results), ...memoryTargets(results), ...storeOpTargets(results)];
+}

@@ -1,0 +1,158 @@
+// `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
+// Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { longPollHandshake, pollingHandshake } from './clients/http-handshake.ts';
+import { FULL_RUN, QUICK_RUN, type BenchConfig } from './config.ts';
+import { holdLongPolls, holdPeerJsPeers, measureIdle } from './cases/idle-memory.ts';
+import { httpTarget, measureHandshakes, peerJsTarget, type HandshakeTarget } from './cases/handshakes.ts';
+import { measureRoute, signalRoutes } from './cases/routes.ts';
+import { Budget } from './lib/budget.ts';
+import { pinSelfToCore } from './lib/proc-stats.ts';
+import { gitRevision, REPO_ROOT } from './lib/repo.ts';
+import { startServer, type ServerProcess, type ServerSpec } from './lib/server-process.ts';
+import { renderMarkdown, verdict } from './report/markdown.ts';
+import type { BenchResults } from './report/results.ts';
+import { checkTargets } from './report/targets.ts';
+import * as systems from './systems.ts';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' } },
+});
+const config: BenchConfig = {
+  ...(args.quick ? QUICK_RUN : FULL_RUN),
+  ...(args.loads === undefined ? {} : { loads: args.loads.split(',').map(Number) }),
+};
+const suites = new Set((args.only ?? 'routes,handshakes,idle').split(','));
+
+if (Number(process.versions.node.split('.')[0]) < 24) throw new Error(`Node 24 is required, this is ${process.version}`);
+pinSelfToCore(systems.LOADGEN_CORE);
+
+const started = performance.now();
+const budget = new Budget(config.budgetSeconds);
+const results: BenchResults = {
+  startedAt: new Date().toISOString(),
+  durationSeconds: 0,
+  command: `node bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  environment: {
+    revision: gitRevision(),
+    node: process.version,
+    cpu: `${cpus()[0]?.model ?? 'unknown'} x ${cpus().length}`,
+  },
+  config: { ...config },
+  routes: [],
+  handshakes: [],
+  idle: [],
+  skipped: [],
+};
+const jwtSecret = systems.newJwtSecret();
+const signal = systems.signalSpec(jwtSecret);
+const hasSignal = systems.signalExists();
+
+/** Runs one group of cases; a failure or a full budget is recorded as skipped, never aborts the run. */
+async function group(name: string, estimateSeconds: number, body: () => Promise<void>): Promise<void> {
+  if (!budget.allows(estimateSeconds)) {
+    results.skipped.push({ case: name, reason: `time budget (${budget.remainingSeconds().toFixed(0)} s left, needs ~${estimateSeconds.toFixed(0)} s)` });
+    return;
+  }
+  process.stderr.write(`bench: ${name}\n`);
+  try {
+    await body();
+  } catch (error) {
+    results.skipped.push({ case: name, reason: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+  }
+}
+
+async function withServer(spec: Omit<ServerSpec, 'core'>, body: (server: ServerProcess) => Promise<void>): Promise<void> {
+  const server = await startServer({ ...spec, core: systems.SERVER_CORE });
+  try {
+    await body(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+const routeSeconds = config.warmupSeconds + config.rounds * config.routeSeconds + 1;
+const loadsSeconds = (settleSeconds: number, loads: number) => loads * (config.warmupSeconds + config.rounds * (config.handshakeSeconds + settleSeconds) + 1) + 3;
+const idleSeconds = config.rounds * (3 + config.idleHolds / 1000);
+
+async function handshakeCases(name: string, spec: Omit<ServerSpec, 'core'>, loads: (number | 'saturation')[], settleSeconds: number, target: (server: ServerProcess) => Promise<HandshakeTarget>) {
+  await group(`handshakes: ${name}`, loadsSeconds(settleSeconds, loads.length), () =>
+    withServer(spec, async (server) => {
+      const driver = await target(server);
+      try {
+        for (const load of loads) results.handshakes.push(await measureHandshakes(driver, load, config));
+      } finally {
+        await driver.close();
+      }
+    }),
+  );
+}
+
+if (suites.has('routes')) {
+  await group('routes: node:http hello', routeSeconds, () =>
+    withServer(systems.RAW_HELLO, async (server) => void results.routes.push(await measureRoute(server, { route: 'GET /', path: '/' }, config))),
+  );
+  await group('routes: Express 5 hello', routeSeconds, () =>
+    withServer(systems.EXPRESS_HELLO, async (server) => void results.routes.push(await measureRoute(server, { route: 'GET /hello', path: '/hello' }, config))),
+  );
+  if (hasSignal) {
+    await group('routes: Signal', 8 * routeSeconds, () =>
+      withServer(signal, async (server) => {
+        for (const route of await signalRoutes(server.origin, jwtSecret)) results.routes.push(await measureRoute(server, route, config));
+      }),
+    );
+  }
+}
+
+if (suites.has('handshakes')) {
+  const withSaturation = [...config.loads, 'saturation' as const];
+  const { waitSeconds, pollMs, giveUpMs } = { waitSeconds: config.longPollWaitSeconds, pollMs: config.pollIntervalMs, giveUpMs: config.drainSeconds * 2000 };
+  await handshakeCases('protocol floor, long-poll', systems.FLOOR, withSaturation, 0.5, (server) =>
+    httpTarget(server, 'long-poll', systems.floorLogin, (api) => longPollHandshake(api, waitSeconds), config, false),
+  );
+  if (hasSignal) {
+    await handshakeCases('Signal, long-poll', signal, withSaturation, 0.5, (server) =>
+      httpTarget(server, 'long-poll', systems.signalLogin(jwtSecret), (api) => longPollHandshake(api, waitSeconds), config, true),
+    );
+    await handshakeCases('Signal, 1 s polling', signal, config.loads, 2.5, (server) =>
+      httpTarget(server, 'polling 1 s', systems.signalLogin(jwtSecret), (api) => pollingHandshake(api, pollMs, giveUpMs), config, true),
+    );
+  }
+  await handshakeCases('PeerJS, WebSocket relay', systems.PEERJS, withSaturation, 0.5, (server) => peerJsTarget(server, config));
+}
+
+if (suites.has('idle')) {
+  const holds = config.idleHolds;
+  const wait = 120;
+  if (hasSignal) {
+    await group('idle: Signal long-polls', idleSeconds, async () => {
+      const login = systems.signalLogin(jwtSecret);
+      results.idle.push(await measureIdle('waiting long-polls', config.rounds, () => startServer({ ...signal, core: systems.SERVER_CORE }), (s) => holdLongPolls(s, login, holds, wait, true)));
+    });
+  }
+  await group('idle: protocol floor long-polls', idleSeconds, async () => {
+    results.idle.push(
+      await measureIdle('waiting long-polls', config.rounds, () => startServer({ ...systems.FLOOR, core: systems.SERVER_CORE }), (s) => holdLongPolls(s, systems.floorLogin, holds, wait, false)),
+    );
+  });
+  await group('idle: PeerJS peers', idleSeconds, async () => {
+    results.idle.push(await measureIdle('connected peers', config.rounds, () => startServer({ ...systems.PEERJS, core: systems.SERVER_CORE }), (s) => holdPeerJsPeers(s, holds)));
+  });
+}
+
+if (!hasSignal) results.skipped.push({ case: 'every Signal case', reason: `${systems.SIGNAL_ENTRY} does not exist yet` });
+results.durationSeconds = (performance.now() - started) / 1000;
+const targets = checkTargets(results, config.loads);
+const markdown = renderMarkdown(results, targets);
+const outDir = join(REPO_ROOT, 'bench', 'results');
+const stamp = results.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, `${stamp}.md`), markdown);
+writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
+process.stdout.write(`${markdown}\n`);
+for (const check of targets) process.stdout.write(`${verdict(check)} ${check.target}: ${check.measured} (ratio ${check.ratio.toFixed(2)})\n`);
+process.stdout.write(`\nwritten to bench/results/${stamp}.md and .json\n`);

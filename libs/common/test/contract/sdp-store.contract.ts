@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../src/clock.ts';
+import type { SdpKey, SdpRecord, SdpStore } from '../../src/ports/sdp-store.ts';
+import { MINUTE, type StoreFactory, freshStorePerTest, inParallel } from './store-contract-support.ts';
+
+function newKey(overrides: Partial<SdpKey> = {}): SdpKey {
+  return { room: randomUUID(), type: 'offer', from: randomUUID(), to: randomUUID(), ...overrides };
+}
+
+function newRecord(clock: Clock, key: SdpKey, overrides: Partial<SdpRecord> = {}): SdpRecord {
+  return {
+    ...key,
+    sdp: `v=0\r\no=- ${randomUUID()} 2 IN IP4 127.0.0.1\r\ns=-\r\n`,
+    shortname: 'daily-standup',
+    createdAt: clock.now(),
+    expiresAt: clock.now() + 5 * MINUTE,
+    ...overrides,
+  };
+}
+
+/** What every SdpStore adapter must do; `factory` gets a ManualClock and returns a fresh store. */
+export function runSdpStoreContract(name: string, factory: StoreFactory<SdpStore>): void {
+  describe(`SdpStore contract: ${name}`, () => {
+    const { clock, store } = freshStorePerTest(factory);
+
+    test('get returns exactly the stored record', async () => {
+      const record = newRecord(clock(), newKey());
+      await store().put(record);
+      expect(await store().get(newKey(record))).toStrictEqual(record);
+    });
+
+    test('a key never written reads as undefined', async () => {
+      expect(await store().get(newKey())).toBeUndefined();
+    });
+
+    test('a record is live until just before expiresAt and gone from expiresAt on', async () => {
+      const record = newRecord(clock(), newKey());
+      await store().put(record);
+      clock().advance(5 * MINUTE - 1);
+      expect(await store().get(record)).toStrictEqual(record);
+      clock().advance(1);
+      expect(await store().get(record)).toBeUndefined();
+    });
+
+    test('a later put replaces the record, expiry included', async () => {
+      const key = newKey();
+      await store().put(newRecord(clock(), key, { expiresAt: clock().now() + MINUTE }));
+      const replacement = newRecord(clock(), key, { expiresAt: clock().now() + 10 * MINUTE });
+      await store().put(replacement);
+      clock().advance(2 * MINUTE);
+      expect(await store().get(key)).toStrictEqual(replacement);
+    });
+
+    test('type, sender, receiver, direction and room each make a different slot', async () => {
+      const key = newKey();
+      const slots = [
+        key,
+        { ...key, type: 'answer' as const },
+        { ...key, from: randomUUID() },
+        { ...key, to: randomUUID() },
+        { ...key, from: key.to, to: key.from },
+        { ...key, room: randomUUID() },
+      ];
+      const records = slots.map((slot) => newRecord(clock(), slot));
+      await store().put(records[0]!);
+      for (const other of slots.slice(1)) expect(await store().get(other)).toBeUndefined();
+      for (const record of records.slice(1)) await store().put(record);
+      for (const [index, slot] of slots.entries()) expect(await store().get(slot)).toStrictEqual(records[index]);
+    });
+
+    test('delete reports whether a live record existed, repeats harmlessly and spares other slots', async () => {
+      const key = newKey();
+      const reverse = { ...key, from: key.to, to: key.from };
+      await store().put(newRecord(clock(), key));
+      const kept = newRecord(clock(), reverse);
+      await store().put(kept);
+      expect(await store().delete(key)).toBe(true);
+      expect(await store().get(key)).toBeUndefined();
+      expect(await store().delete(key)).toBe(false);
+      expect(await store().delete(newKey())).toBe(false);
+      expect(await store().get(reverse)).toStrictEqual(kept);
+    });
+
+    test('concurrent puts to one key leave exactly one of the written records', async () => {
+      const key = newKey();
+      const written = Array.from({ length: 16 }, () => newRecord(clock(), key));
+      await inParallel(written.length, (index) => store().put(written[index]!));
+      expect(written).toContainEqual(await store().get(key));
+    });
+
+    test('concurrent puts to many keys are all readable', async () => {
+      const room = randomUUID();
+      const records = Array.from({ length: 40 }, (_, index) => newRecord(clock(), newKey({ room: index % 2 === 0 ? room : randomUUID() })));
+      await inParallel(records.length, (index) => store().put(records[index]!));
+      expect(await inParallel(records.length, (index) => store().get(records[index]!))).toStrictEqual(records);
+    });
+
+    test('ping resolves while the store is usable', async () => {
+      await expect(store().ping()).resolves.toBeUndefined();
+    });
+  });
+}

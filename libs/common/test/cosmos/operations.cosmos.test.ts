@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { CosmosClient } from '@azure/cosmos';
+import { ManualClock } from '../../src/clock.ts';
+import { CosmosConnection, createCosmosClient } from '../../src/adapters/cosmos/connection.ts';
+import { CosmosSdpStore } from '../../src/adapters/cosmos/cosmos-sdp-store.ts';
+import { CosmosSessionStore } from '../../src/adapters/cosmos/cosmos-session-store.ts';
+import { openCosmosStores } from '../../src/adapters/cosmos/open-cosmos-stores.ts';
+import type { SdpRecord } from '../../src/ports/sdp-store.ts';
+import type { Session } from '../../src/ports/session-store.ts';
+import { type CosmosTestServer, startCosmosServer } from '../../../../test-support/cosmos/cosmos-server.ts';
+
+const MINUTE = 60_000;
+let server: CosmosTestServer;
+let raw: CosmosClient;
+const charges: [string, number][] = [];
+const clock = new ManualClock();
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+  raw = createCosmosClient(server.endpoint, server.key);
+  // Created by one client, used below by a fresh one: its caches start as cold as in a new replica.
+  const creator = await CosmosConnection.open({ endpoint: server.endpoint, key: server.key, createIfMissing: true });
+  creator.release();
+});
+
+afterAll(async () => {
+  raw.dispose();
+  await server.stop();
+});
+
+async function openStores() {
+  const stores = await openCosmosStores({
+    endpoint: server.endpoint,
+    key: server.key,
+    createIfMissing: false,
+    clock,
+    onRequestCharge: (op, ru) => charges.push([op, ru]),
+  });
+  server.takeRequests();
+  charges.length = 0;
+  return stores;
+}
+
+function newSession(): Session {
+  const now = clock.now();
+  return { id: randomUUID(), uuid: randomUUID(), subject: 's', uid: 'u', name: 'n', authSource: { name: 'h', code: 'c' }, createdAt: now, expiresAt: now + 90 * MINUTE };
+}
+
+function newRecord(): SdpRecord {
+  const now = clock.now();
+  return { room: randomUUID(), type: 'offer', from: randomUUID(), to: randomUUID(), sdp: 'v=0\r\n', shortname: 'room', createdAt: now, expiresAt: now + 5 * MINUTE };
+}
+
+/** Runs one store call and returns the HTTP requests it sent and the RU it reported. */
+async function observe(call: () => Promise<unknown>): Promise<{ requests: string[]; charges: [string, number][] }> {
+  await call();
+  const observed = { requests: server.takeRequests(), charges: [...charges] };
+  charges.length = 0;
+  return observed;
+}
+
+test('every SdpStore call is exactly one point request, reported with its request charge', async () => {
+  const { sessions, sdps } = await openStores();
+  const record = newRecord();
+  const doc = `/dbs/signal/colls/sdps/docs/offer.${record.from}.${record.to}`;
+
+  expect(await observe(() => sdps.put(record))).toEqual({ requests: ['POST /dbs/signal/colls/sdps/docs'], charges: [['sdp_put', 1]] });
+  expect(await observe(() => sdps.get(record))).toEqual({ requests: [`GET ${doc}`], charges: [['sdp_get', 1]] });
+  expect(await observe(() => sdps.delete(record))).toEqual({ requests: [`DELETE ${doc}`], charges: [['sdp_delete', 1]] });
+  expect(await observe(() => sdps.get(record))).toEqual({ requests: [`GET ${doc}`], charges: [['sdp_get', 1]] });
+  expect(await observe(() => sdps.delete(record))).toEqual({ requests: [`DELETE ${doc}`], charges: [['sdp_delete', 1]] });
+  expect(await observe(() => sdps.ping())).toEqual({ requests: ['GET /dbs/signal/colls/sdps/docs/signal-ping'], charges: [['sdp_ping', 1]] });
+  await Promise.all([sessions.close(), sdps.close()]);
+});
+
+test('every SessionStore call is exactly one point request, reported with its request charge', async () => {
+  const { sessions, sdps } = await openStores();
+  const session = newSession();
+  const doc = `/dbs/signal/colls/sessions/docs/${session.id}`;
+
+  expect(await observe(() => sessions.create(session))).toEqual({ requests: ['POST /dbs/signal/colls/sessions/docs'], charges: [['session_create', 1]] });
+  expect(await observe(() => sessions.get(session.id))).toEqual({ requests: [`GET ${doc}`], charges: [['session_get', 1]] });
+  expect(await observe(() => sessions.delete(session.id))).toEqual({ requests: [`DELETE ${doc}`], charges: [['session_delete', 1]] });
+  expect(await observe(() => sessions.delete(session.id))).toEqual({ requests: [`DELETE ${doc}`], charges: [['session_delete', 1]] });
+  expect(await observe(() => sessions.ping())).toEqual({ requests: ['GET /dbs/signal/colls/sessions/docs/signal-ping'], charges: [['session_ping', 1]] });
+  await Promise.all([sessions.close(), sdps.close()]);
+});
+
+test('stored documents carry the point-read id, the partition key, expiresAt and a ttl in seconds', async () => {
+  const { sessions, sdps } = await openStores();
+  const record = newRecord();
+  const session = newSession();
+  await sdps.put(record);
+  await sessions.create(session);
+
+  const { resource: sdpDocument } = await raw.database('signal').container('sdps').item(`offer.${record.from}.${record.to}`, record.room).read();
+  expect(sdpDocument).toMatchObject({ ...record, id: `offer.${record.from}.${record.to}`, ttl: 300 });
+  const { resource: sessionDocument } = await raw.database('signal').container('sessions').item(session.id, session.id).read();
+  expect(sessionDocument).toMatchObject({ ...session, ttl: 90 * 60 });
+  await Promise.all([sessions.close(), sdps.close()]);
+});
+
+test('expiry holds on a server that never purges: an expired item is still stored but not returned', async () => {
+  const { sessions, sdps } = await openStores();
+  const session = { ...newSession(), expiresAt: clock.now() + 1 };
+  await sessions.create(session);
+  clock.advance(1);
+  expect(await sessions.get(session.id)).toBeUndefined();
+  const { resource } = await raw.database('signal').container('sessions').item(session.id, session.id).read();
+  expect(resource).toMatchObject({ id: session.id, ttl: 1 });
+  await Promise.all([sessions.close(), sdps.close()]);
+});
+
+test('ids that no item can have are refused on write and absent on read, without a request', async () => {
+  const { sessions, sdps } = await openStores();
+  const record = { ...newRecord(), from: '../sessions/docs/x' };
+  for (const id of ['', '../x', 'a/b', 'a?b', 'a#b', 'a%2Fb', 'x'.repeat(121)]) {
+    expect(await sessions.get(id)).toBeUndefined();
+    expect(await sessions.delete(id)).toBe(false);
+    await expect(sessions.create({ ...newSession(), id })).rejects.toThrow('cannot be a Cosmos item id');
+  }
+  expect(await sdps.get(record)).toBeUndefined();
+  expect(await sdps.delete({ ...record, from: 'a.b' })).toBe(false);
+  await expect(sdps.put(record)).rejects.toThrow('cannot form a Cosmos item id');
+  expect(server.takeRequests()).toEqual([]);
+  await Promise.all([sessions.close(), sdps.close()]);
+});

@@ -1,0 +1,70 @@
+/** The two renders every deploy test looks at, and typed accessors for what they contain. */
+import type { KubeObject, Rendered, RenderOptions } from '../../../test-support/helm-render/index.ts';
+import { renderChart, repoRoot } from '../../../test-support/helm-render/index.ts';
+
+export const productionValues = `${repoRoot}examples/production-values.yaml`;
+
+export const RENDERS: Record<'default' | 'production', RenderOptions> = {
+  default: {},
+  production: { valuesFiles: [productionValues] },
+};
+
+export const SERVICES = ['session', 'signaling', 'ice'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export function objects(rendered: Rendered): KubeObject[] {
+  return rendered.manifests.map((m) => m.object);
+}
+
+export function ofKind<T = KubeObject>(rendered: Rendered | KubeObject[], kind: string): (KubeObject & T)[] {
+  const list = Array.isArray(rendered) ? rendered : objects(rendered);
+  return list.filter((o) => o.kind === kind) as (KubeObject & T)[];
+}
+
+export function named<T = KubeObject>(rendered: Rendered | KubeObject[], kind: string, name: string): KubeObject & T {
+  const found = ofKind<T>(rendered, kind).find((o) => o.metadata.name === name);
+  if (found === undefined) throw new Error(`${kind}/${name} is not in the render`);
+  return found;
+}
+
+/** The pod-level shape the policy tests read (a subset of the API's). */
+export interface Container {
+  name: string;
+  image: string;
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  livenessProbe?: { httpGet?: { path: string; port: string | number } };
+  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  startupProbe?: { httpGet?: { path: string; port: string | number } };
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+  securityContext?: Record<string, unknown> & { capabilities?: { drop?: string[] } };
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+  ports?: { name: string; containerPort: number }[];
+}
+
+export interface Deployment {
+  spec: {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+      spec: {
+        serviceAccountName: string;
+        securityContext?: Record<string, unknown>;
+        terminationGracePeriodSeconds: number;
+        topologySpreadConstraints?: { topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }[];
+        containers: Container[];
+      };
+    };
+  };
+}
+
+export function containers(deployment: KubeObject & Deployment): Container[] {
+  return deployment.spec.template.spec.containers;
+}
+
+/** True when every selector label is on the object: how Kubernetes matches matchLabels. */
+export function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
+}
