@@ -1,5 +1,6 @@
 // `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
-// Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000.
+// Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000,
+// --filter=<text> (only case groups whose name contains it, e.g. --filter=floor).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { checkTargets } from './report/targets.ts';
 import * as systems from './systems.ts';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' }, filter: { type: 'string' } },
 });
 const config: BenchConfig = {
   ...(args.quick ? QUICK_RUN : FULL_RUN),
@@ -54,16 +55,19 @@ const hasSignal = systems.signalExists();
 
 /** Runs one group of cases; a failure or a full budget is recorded as skipped, never aborts the run. */
 async function group(name: string, estimateSeconds: number, body: () => Promise<void>): Promise<void> {
+  if (args.filter !== undefined && !name.toLowerCase().includes(args.filter.toLowerCase())) return;
   if (!budget.allows(estimateSeconds)) {
     results.skipped.push({ case: name, reason: `time budget (${budget.remainingSeconds().toFixed(0)} s left, needs ~${estimateSeconds.toFixed(0)} s)` });
     return;
   }
-  process.stderr.write(`bench: ${name}\n`);
+  process.stderr.write(`bench: ${name} (~${estimateSeconds.toFixed(0)} s)`);
+  const begin = performance.now();
   try {
     await body();
   } catch (error) {
     results.skipped.push({ case: name, reason: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
   }
+  process.stderr.write(` took ${((performance.now() - begin) / 1000).toFixed(0)} s\n`);
 }
 
 async function withServer(spec: Omit<ServerSpec, 'core'>, body: (server: ServerProcess) => Promise<void>): Promise<void> {

@@ -108,6 +108,7 @@ export async function measureHandshakes(target: HandshakeTarget, load: number | 
       cpuMicrosPerHandshake: (use.serverCpuSeconds * 1e6) / result.completed,
       serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
       loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
+      otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
     });
   }
   return {

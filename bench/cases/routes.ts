@@ -43,6 +43,7 @@ export async function measureRoute(server: ServerProcess, spec: RouteSpec, confi
       failures: result.non2xx + result.errors,
       serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
       loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
+      otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
     });
   }
   return { system: server.name, route: spec.route, rounds, median: medianOf(rounds) };

@@ -10,8 +10,8 @@ export interface ServerSpec {
   /** Node arguments: a script path and its flags. */
   args: string[];
   env?: Record<string, string>;
-  /** CPU core the server is pinned to. */
-  core: number;
+  /** CPU core the server is pinned to; unpinned when absent (tests). */
+  core?: number;
   /** Path answering 2xx once the server can take traffic. */
   readyPath: string;
   startTimeoutMs?: number;
@@ -68,7 +68,7 @@ async function waitReady(origin: string, path: string, child: ChildProcess, time
 }
 
 /**
- * Starts a Node server pinned to one core (taskset execs node, so the pid is the server's own),
+ * Starts a Node server, pinned to one core when asked (taskset execs node, so the pid is the server's own),
  * on a fresh loopback port passed as PORT/HOST, and waits until it answers.
  */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
@@ -81,7 +81,8 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     PORT: String(port),
     HOST: '127.0.0.1',
   };
-  const child = spawn('taskset', ['-c', String(spec.core), process.execPath, ...spec.args], {
+  const [command, args] = spec.core === undefined ? [process.execPath, spec.args] : ['taskset', ['-c', String(spec.core), process.execPath, ...spec.args]];
+  const child = spawn(command, args, {
     env,
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,7 @@ function routesTable(results: BenchResults): string {
   const express = base(SYSTEM.express);
   const raw = base('node:http hello');
   return table(
-    ['system', 'route', 'req/s', 'x Express hello', 'x node:http hello', 'p50 ms', 'p99 ms', 'failures', 'server CPU %', 'loadgen CPU %', 'CPU-bound'],
+    ['system', 'route', 'req/s', 'x Express hello', 'x node:http hello', 'p50 ms', 'p99 ms', 'failures', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound'],
     results.routes.map((r) => [
       r.system,
       r.route,
@@ -33,6 +33,7 @@ function routesTable(results: BenchResults): string {
       num(r.median.failures),
       num(r.median.serverCpuPercent),
       num(r.median.loadgenCpuPercent),
+      num(r.median.otherCpuPercent),
       bottleneck(r.median.serverCpuPercent, r.median.loadgenCpuPercent),
     ]),
   );
@@ -42,7 +43,7 @@ function handshakesTable(results: BenchResults): string {
   const floorAt = (h: HandshakeResult) =>
     results.handshakes.find((f) => f.system === SYSTEM.floor && f.load === h.load)?.median.p99Ms ?? Number.NaN;
   return table(
-    ['system', 'client', 'offered /s', 'achieved /s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU us/handshake', 'server CPU %', 'loadgen CPU %', 'CPU-bound', 'p99 x floor'],
+    ['system', 'client', 'offered /s', 'achieved /s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU us/handshake', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound', 'p99 x floor'],
     results.handshakes.map((h) => [
       h.system,
       h.mode,
@@ -55,6 +56,7 @@ function handshakesTable(results: BenchResults): string {
       num(h.median.cpuMicrosPerHandshake),
       num(h.median.serverCpuPercent),
       num(h.median.loadgenCpuPercent),
+      num(h.median.otherCpuPercent),
       bottleneck(h.median.serverCpuPercent, h.median.loadgenCpuPercent),
       num(h.median.p99Ms / floorAt(h), 2),
     ]),
@@ -93,7 +95,8 @@ export function renderMarkdown(results: BenchResults, targets: TargetCheck[]): s
   const sections = [
     `# Signal bench, ${results.startedAt}`,
     `Command: \`${results.command}\` (${num(results.durationSeconds)} s). ` +
-      `Server pinned to core 0 with taskset, load generator on core 1; each case ${String(config.rounds)} rounds after a warm-up, median round reported.`,
+      `Server pinned to core 0 with taskset, load generator on core 1; each case ${String(config.rounds)} rounds after a warm-up, median round reported. ` +
+      '"other CPU %" is what the rest of the machine used during a round (of 200 for two cores): above ~10 the figures of that row are disturbed.',
     table(['', ''], Object.entries(results.environment).map(([key, value]) => [key, value])),
     '## Targets',
     table(['target', 'measured', 'ratio', 'result'], targets.map((t) => [t.target, t.measured, num(t.ratio, 2), verdict(t)])),

@@ -8,6 +8,8 @@ export interface RouteRound extends Record<string, number> {
   failures: number;
   serverCpuPercent: number;
   loadgenCpuPercent: number;
+  /** CPU used by other processes on the machine during the round (of 100 per core). */
+  otherCpuPercent: number;
 }
 
 export interface RouteResult {
@@ -28,6 +30,7 @@ export interface HandshakeRound extends Record<string, number> {
   cpuMicrosPerHandshake: number;
   serverCpuPercent: number;
   loadgenCpuPercent: number;
+  otherCpuPercent: number;
 }
 
 export interface HandshakeResult {

@@ -17,17 +17,17 @@ const maxIncludeDepth = 1000
 
 // engine renders a chart's templates with the functions Helm adds to sprig.
 type engine struct {
-	root  *template.Template
-	depth int
+	root    *template.Template
+	missing string // the missingkey option, which Clone drops (golang/go#43022)
+	depth   int
 }
 
 func newEngine(c *chart, strict bool) (*engine, error) {
-	e := &engine{}
-	missing := "missingkey=zero"
+	e := &engine{missing: "missingkey=zero"}
 	if strict {
-		missing = "missingkey=error"
+		e.missing = "missingkey=error"
 	}
-	e.root = template.New("gotpl").Option(missing).Funcs(e.funcMap())
+	e.root = template.New("gotpl").Option(e.missing).Funcs(e.funcMap())
 	for _, name := range c.sortedTemplateNames() {
 		if _, err := e.root.New(name).Parse(c.templates[name]); err != nil {
 			return nil, err
@@ -81,6 +81,7 @@ func (e *engine) tpl(text string, data interface{}) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	t.Option(e.missing)
 	if _, err := t.New("tpl").Parse(text); err != nil {
 		return "", fmt.Errorf("tpl: %w", err)
 	}

@@ -4,7 +4,9 @@
  * way the result is the same JSON shape, parsed from real YAML documents.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const signalChart = `${repoRoot}deploy/helm/signal`;
@@ -31,6 +33,8 @@ export interface RenderOptions {
   set?: string[];
   setString?: string[];
   kubeVersion?: string;
+  /** Like Helm's --skip-schema-validation: reach the template's own checks. */
+  skipSchemaValidation?: boolean;
 }
 
 export interface Rendered {
@@ -94,8 +98,32 @@ function run(command: string, args: string[], input?: string): string {
   return result.stdout;
 }
 
-/** Renders the chart the way `helm template` does and returns every object. */
+const schemaValidators = new Map<string, ValidateFunction>();
+
+function schemaValidator(schemaFile: string): ValidateFunction {
+  let validate = schemaValidators.get(schemaFile);
+  if (validate === undefined) {
+    validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+    schemaValidators.set(schemaFile, validate);
+  }
+  return validate;
+}
+
+/** Schema errors of the merged values, as Helm reports them before rendering. */
+export function schemaProblems(options: RenderOptions = {}): string[] {
+  const schemaFile = `${options.chart ?? signalChart}/values.schema.json`;
+  if (!existsSync(schemaFile)) return [];
+  const validate = schemaValidator(schemaFile);
+  if (validate(chartValues(options))) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? ''}${e.params.additionalProperty ? ` (${String(e.params.additionalProperty)})` : ''}`);
+}
+
+/** Renders the chart the way `helm template` does (schema check first) and returns every object. */
 export function renderChart(options: RenderOptions = {}): Rendered {
+  if (options.skipSchemaValidation !== true) {
+    const problems = schemaProblems(options);
+    if (problems.length > 0) throw new RenderError(`values don't meet the specifications of the schema:\n${problems.join('\n')}`);
+  }
   const tool = helmRenderBinary();
   const own = JSON.parse(run(tool, ['template', ...templateArgs(options), '--strict', '--output', 'json'])) as {
     manifests: RenderedManifest[];
@@ -103,7 +131,7 @@ export function renderChart(options: RenderOptions = {}): Rendered {
   };
   const helm = installedHelm();
   if (helm === undefined) return { manifests: own.manifests, notes: own.notes ?? '', engine: 'helm-render' };
-  const stream = run(helm, ['template', ...templateArgs(options)]);
+  const stream = run(helm, ['template', ...templateArgs(options), ...(options.skipSchemaValidation === true ? ['--skip-schema-validation'] : [])]);
   const parsed = JSON.parse(run(tool, ['yaml2json'], stream)) as { manifests: RenderedManifest[] };
   // Keeps the stand-in honest wherever the real Helm is available.
   if (JSON.stringify(parsed.manifests.map((m) => m.object)) !== JSON.stringify(own.manifests.map((m) => m.object))) {

@@ -10,9 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { closeHttp } from './http.ts';
 import { runtime } from './runtime.ts';
 import { checkScenarios } from './scenarios.ts';
+import { SUMMARY_PREFIX, type ShimSummary } from './summary.ts';
 import { judgeThresholds } from './thresholds.ts';
-
-export const SUMMARY_PREFIX = 'K6_SHIM_SUMMARY ';
 
 const SHIMMED: Record<string, string> = {
   k6: './k6.ts',
@@ -94,5 +93,6 @@ for (const problem of problems) process.stderr.write(`scenario problem: ${proble
 for (const error of errors) process.stderr.write(`iteration error: ${error}\n`);
 for (const c of checks) process.stderr.write(`${c.fails === 0 ? 'ok  ' : 'FAIL'} check ${c.name} (${c.passes} passed, ${c.fails} failed)\n`);
 for (const t of thresholds) process.stderr.write(`${t.ok ? 'ok  ' : 'FAIL'} threshold ${t.key} ${t.expression} = ${t.value.toFixed(2)}${t.problem ? `: ${t.problem}` : ''}\n`);
-process.stdout.write(`${SUMMARY_PREFIX}${JSON.stringify({ passed, problems, errors, scenarios: ran, checks, thresholds })}\n`);
+const summary: ShimSummary = { passed, problems, errors, scenarios: ran, checks, thresholds };
+process.stdout.write(`${SUMMARY_PREFIX}${JSON.stringify(summary)}\n`);
 process.exitCode = passed ? 0 : 1;

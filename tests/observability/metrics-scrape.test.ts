@@ -5,13 +5,12 @@
  * with the labels they filter on.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { testEnv } from '../../test-support/signal/harness.ts';
 import { promtoolPath, PROMTOOL_INSTALL_TIMEOUT_MS, runPromtool } from '../../test-support/promtool/promtool.ts';
 import { namesReadByArtefacts } from './support/artifacts.ts';
 import { mergeNames } from './support/promql.ts';
 import { parseExposition, type Exposition } from './support/exposition.ts';
 import { fullHandshake, scrape } from './support/handshake.ts';
-import { cleanEnv, spawnNode, type RunningProcess } from './support/processes.ts';
+import { startAllInOne, type SignalProcess } from './support/all-in-one.ts';
 
 /** Read by the artefacts, exported by someone else than Signal. */
 const EXTERNAL: Record<string, string> = {
@@ -48,7 +47,7 @@ const TARGET_LABELS = new Set(['namespace', 'pod', 'container', 'instance', 'job
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-let signal: RunningProcess;
+let signal: SignalProcess;
 let text: string;
 let exposition: Exposition;
 const perExpression = namesReadByArtefacts();
@@ -57,23 +56,16 @@ const signalMetrics = [...read.metrics].filter((name) => !name.includes(':') && 
 
 beforeAll(async () => {
   promtoolPath();
-  const env = Object.fromEntries(
-    Object.entries(testEnv({ LOG_LEVEL: 'info', STORE: 'memory', BUS: 'memory' })).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  signal = spawnNode(['services/all-in-one/src/main.ts'], cleanEnv(env));
-  const [, port] = await signal.waitFor(/"port":(\d+)[^\n]*"msg":"listening"/, 20_000);
-  const base = `http://127.0.0.1:${port}`;
-  try {
+  signal = await startAllInOne([], {});
+  await signal.drive(async (base) => {
     await fullHandshake(base);
     text = await scrape(base);
-  } catch (error) {
-    throw new Error(`${String(error)}\n--- all-in-one output ---\n${signal.output()}`, { cause: error });
-  }
+  });
   exposition = parseExposition(text);
 }, PROMTOOL_INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
-  expect(await signal?.stop('SIGTERM', 15_000)).toBe(0);
+  expect(await signal?.process.stop('SIGTERM', 15_000)).toBe(0);
 });
 
 test('promtool check metrics finds no problem in the scrape beyond prom-client\'s known ones', () => {

@@ -4,47 +4,34 @@
  * and scrapes stay untraced, and no span attribute carries a cookie, a token or an SDP.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { testEnv } from '../../test-support/signal/harness.ts';
 import { fullHandshake } from './support/handshake.ts';
 import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
-import { cleanEnv, spawnNode, type RunningProcess } from './support/processes.ts';
+import { startAllInOne, type SignalProcess } from './support/all-in-one.ts';
 
 const PRELOAD = './libs/common/src/observability/tracing-preload.ts';
 const SECRET_LOOKING = [/v=0\r?\n/, /Bearer /i, /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./, /sess[0-9a-f]{8}=/];
 
 let receiver: OtlpReceiver;
-let signal: RunningProcess;
+let signal: SignalProcess | undefined;
 let spans: ReceivedSpan[];
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const env = Object.fromEntries(
-    Object.entries(testEnv({ LOG_LEVEL: 'info' })).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  signal = spawnNode(
-    ['--import', PRELOAD, 'services/all-in-one/src/main.ts'],
-    cleanEnv({
-      ...env,
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesEndpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-    }),
-  );
-  const [, port] = await signal.waitFor(/"port":(\d+)[^\n]*"msg":"listening"/, 20_000);
-  try {
-    await fullHandshake(`http://127.0.0.1:${port}`);
-  } catch (error) {
-    throw new Error(`${String(error)}\n--- all-in-one output ---\n${signal.output()}`, { cause: error });
-  }
-  await new Promise((r) => setTimeout(r, 1000));
+  signal = await startAllInOne(['--import', PRELOAD], {
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesEndpoint,
+    // Longer than the test: spans arrive only if graceful shutdown calls shutdownTracing().
+    OTEL_BSP_SCHEDULE_DELAY: '600000',
+  });
+  await signal.drive(fullHandshake);
   // SIGTERM runs the graceful shutdown, whose last step flushes the span batch.
-  expect(await signal.stop('SIGTERM', 15_000)).toBe(0);
+  expect(await signal.process.stop('SIGTERM', 15_000)).toBe(0);
   spans = receiver.spans();
 }, 60_000);
 
 afterAll(async () => {
-  await signal?.stop('SIGKILL');
+  await signal?.process.stop('SIGKILL');
   await receiver?.close();
 });
 

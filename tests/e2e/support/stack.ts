@@ -71,5 +71,5 @@ export async function logIn(stack: Stack, name: string, options: Omit<SignalClie
 
 /** A fresh room per test, so no SDP slot is shared between tests. */
 export function newRoom(): { uuid: string; shortname: string } {
-  return { uuid: randomUUID(), shortname: 'e2e-room' };
+  return { uuid: randomUUID(), shortname: 'end-to-end-room' };
 }

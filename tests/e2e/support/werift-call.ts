@@ -27,13 +27,16 @@ export async function connectThroughSignal(
   const offererChannel = offererPc.createDataChannel('chat');
   const answererChannel = remoteChannel(answererPc, CONNECT_TIMEOUT_MS);
 
-  const answered = answerCall(answerer.client, answererPc, offerer.uuid, room);
+  const abandon = new AbortController();
+  const answered = answerCall(answerer.client, answererPc, offerer.uuid, room, { signal: abandon.signal });
   try {
     await withTimeout(Promise.race([offerWhen(answerer), answered]), CONNECT_TIMEOUT_MS, 'the answerer was not waiting for the offer');
     await Promise.all([call(offerer.client, offererPc, answerer.uuid, room), answered]);
     await channelOpen(offererChannel, CONNECT_TIMEOUT_MS);
     return { offerer: offererPc, answerer: answererPc, offererChannel, answererChannel: await answererChannel };
   } catch (error) {
+    // A held read or a polling pause would otherwise outlive the test.
+    abandon.abort();
     // The first failure is the one reported; the others would only be unhandled rejections.
     answered.catch(() => undefined);
     answererChannel.catch(() => undefined);

@@ -35,7 +35,7 @@ async function untilGauge(base: string, name: string, value: number, timeoutMs: 
 export async function fullHandshake(base: string): Promise<void> {
   const alice = await login(base);
   const bob = await login(base);
-  // TEMP
+  expect((await fetch(`${base}/login`, { headers: { authorization: 'Bearer not-a-jwt' } })).status).toBe(401);
 
   expect((await get(base, '/ice_servers', alice.cookie)).status).toBe(200);
   expect((await post(base, '/offer', alice.cookie, { to: bob.uuid, sdp: sdpText('offer'), room: ROOM })).status).toBe(200);

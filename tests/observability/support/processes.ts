@@ -69,13 +69,3 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv): RunningProces
     },
   };
 }
-
-/** A port that was free a moment ago, for servers that take their port from the environment. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port assigned');
-  return address.port;
-}

@@ -43,6 +43,16 @@ export async function startService(options: StartOptions): Promise<RunningServic
   server.requestTimeout = (platform.config.signaling.longPollMaxSeconds + 30) * 1000;
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 65_000;
+  // Node's idea of an idle keep-alive connection misses some that clients left half-open, so
+  // shutdown counts requests itself and closes every connection once none is in flight.
+  let inFlight = 0;
+  server.on('request', (_req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (shuttingDown && inFlight === 0) server.closeAllConnections();
+    });
+  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : wanted;
   if (platform.config.auth?.mode === 'dev') {
@@ -56,7 +66,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
       shuttingDown = true;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const service of services) service.stop?.();
-      server.closeIdleConnections();
+      if (inFlight === 0) server.closeAllConnections();
+      else server.closeIdleConnections();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();

@@ -19,7 +19,7 @@ export interface Stores {
  * Picks the store adapters named by STORE. Cloud SDKs are imported only when chosen, so a
  * memory-mode process never loads them.
  */
-export async function createStores(config: StoreConfig, sdpTtlSeconds: number, clock: Clock, metrics: Metrics): Promise<Stores> {
+export async function createStores(config: StoreConfig, clock: Clock, metrics: Metrics): Promise<Stores> {
   if (config.kind === 'memory') {
     return {
       sessions: new InstrumentedSessionStore(new MemorySessionStore(clock), metrics, 'memory'),
@@ -29,7 +29,6 @@ export async function createStores(config: StoreConfig, sdpTtlSeconds: number, c
   const { openCosmosStores } = await import('../adapters/cosmos/open-cosmos-stores.ts');
   const stores = await openCosmosStores({
     ...config.cosmos,
-    sdpTtlSeconds,
     clock,
     onRequestCharge: (op, ru) => metrics.cosmosRequestUnits.inc({ op }, ru),
     onThrottle: (op) => metrics.cosmosThrottled.inc({ op }),

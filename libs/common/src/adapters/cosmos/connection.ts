@@ -29,7 +29,7 @@ export class CosmosConnection {
   static async open(options: CosmosConnectionOptions): Promise<CosmosConnection> {
     const requestTimeoutMs = options.requestTimeoutMs ?? COSMOS_DEFAULTS.requestTimeoutMs;
     const client = createCosmosClient(options.endpoint, options.key, requestTimeoutMs);
-    const caller = new CosmosCaller(requestTimeoutMs, options);
+    const caller = new CosmosCaller(requestTimeoutMs, { onRequestCharge: options.onRequestCharge, onThrottle: options.onThrottle });
     try {
       const containers = await prepareContainers(
         client,

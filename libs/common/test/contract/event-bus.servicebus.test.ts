@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceBusClient } from '@azure/service-bus';
+import { startBroker, type Broker, type BrokerOptions } from '../../../../test-support/servicebus-broker/index.ts';
+import { createAdministrationClient } from '../../src/adapters/servicebus/administration-client.ts';
+import {
+  ServiceBusEventBus,
+  type BusLogger,
+  type ServiceBusEventBusOptions,
+} from '../../src/adapters/servicebus/service-bus-event-bus.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { DependencyUnavailableError } from '../../src/errors.ts';
+import type { BusStatus, EventBus } from '../../src/ports/event-bus.ts';
+import { Inbox, newEvent, runEventBusContract } from './event-bus.contract.ts';
+
+const TOPIC = 'signal-events';
+
+/** Keeps what the adapter logged, so tests can check that problems are reported. */
+class RecordingLogger implements BusLogger {
+  readonly entries: Array<{ level: string; fields: object; message: string }> = [];
+  info(fields: object, message: string) {
+    this.entries.push({ level: 'info', fields, message });
+  }
+  warn(fields: object, message: string) {
+    this.entries.push({ level: 'warn', fields, message });
+  }
+  error(fields: object, message: string) {
+    this.entries.push({ level: 'error', fields, message });
+  }
+}
+
+const busOptions = (connectionString: string, overrides: Partial<ServiceBusEventBusOptions> = {}): ServiceBusEventBusOptions => ({
+  connectionString,
+  topic: TOPIC,
+  replicaName: `signaling-${randomUUID().slice(0, 8)}`,
+  logger: new RecordingLogger(),
+  probeIntervalMs: 100,
+  ...overrides,
+});
+
+runEventBusContract('Service Bus adapter on the test broker', async () => {
+  const broker = await startBroker({ entities: { [TOPIC]: [] } });
+  return {
+    open: (replicaName) => ServiceBusEventBus.start(busOptions(broker.connectionString, { replicaName })),
+    dispose: () => broker.stop(),
+  };
+});
+
+const realNamespace = process.env.SERVICEBUS_TEST_CONNECTION_STRING;
+if (realNamespace) {
+  runEventBusContract('Service Bus adapter on a real namespace', async () => ({
+    open: (replicaName) =>
+      ServiceBusEventBus.start(busOptions(realNamespace, { replicaName, topic: process.env.SERVICEBUS_TEST_TOPIC ?? TOPIC, probeIntervalMs: 1_000 })),
+    dispose: async () => {},
+  }));
+}
+
+describe('Service Bus adapter specifics (test broker)', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function brokerWith(options: BrokerOptions = { entities: { [TOPIC]: [] } }): Promise<Broker> {
+    const broker = await startBroker(options);
+    cleanups.push(() => broker.stop());
+    return broker;
+  }
+
+  async function busOn(broker: Broker, overrides: Partial<ServiceBusEventBusOptions> = {}): Promise<ServiceBusEventBus> {
+    const bus = await ServiceBusEventBus.start(busOptions(broker.connectionString, overrides));
+    cleanups.push(() => bus.close());
+    return bus;
+  }
+
+  function nextStatus(bus: EventBus, wanted: BusStatus, timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`status not ${wanted} within ${timeoutMs} ms`)), timeoutMs);
+      const stop = bus.onStatusChange((status) => {
+        if (status !== wanted) return;
+        stop();
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+  }
+
+  test('creates its own auto-deleting subscription named after the replica, and deletes it on close', async () => {
+    const broker = await brokerWith();
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    const bus = await busOn(broker, { replicaName: 'signaling-7d9f/pod_0', autoDeleteOnIdleSeconds: 120 });
+    expect(bus.subscriptionName).toMatch(/^signaling-7d9f-pod_0-[0-9a-f]{8}$/);
+    const subscription = await admin.getSubscription(TOPIC, bus.subscriptionName);
+    expect(subscription.autoDeleteOnIdle).toBe('PT120S');
+    await bus.close();
+    expect(await admin.subscriptionExists(TOPIC, bus.subscriptionName)).toBe(false);
+  });
+
+  test('uses SERVICEBUS_SUBSCRIPTION as given when management rights are absent', async () => {
+    const broker = await brokerWith({ entities: { [TOPIC]: ['provisioned-1'] }, denyAdministration: true });
+    const bus = await busOn(broker, { subscription: 'provisioned-1' });
+    expect(bus.subscriptionName).toBe('provisioned-1');
+    const inbox = new Inbox();
+    bus.subscribe(inbox.handler);
+    const event = newEvent('session.revoked', { sessionId: 's-1' });
+    await bus.publish(event);
+    await inbox.waitFor(event.id);
+  });
+
+  test.each([
+    ['the topic is missing', { entities: {} }, {}, /topic 'signal-events' does not exist.*SERVICEBUS_TOPIC/],
+    ['management rights are absent', { entities: { [TOPIC]: [] }, denyAdministration: true }, {}, /Manage rights.*SERVICEBUS_SUBSCRIPTION/],
+    ['the given subscription is missing', { entities: { [TOPIC]: [] } }, { subscription: 'nope' }, /subscription 'nope'.*does not exist/],
+  ])('start fails with a message naming the setting when %s', async (_case, brokerOptions, overrides, message) => {
+    const broker = await brokerWith(brokerOptions);
+    await expect(ServiceBusEventBus.start(busOptions(broker.connectionString, overrides))).rejects.toThrow(message);
+  });
+
+  test('start without credentials names both variables', async () => {
+    await expect(ServiceBusEventBus.start({ replicaName: 'r', logger: new RecordingLogger() })).rejects.toThrow(
+      /SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE/,
+    );
+  });
+
+  test('publishes the envelope as JSON with message id, kind, version and traceparent properties', async () => {
+    const broker = await brokerWith({ entities: { [TOPIC]: ['tap'] } });
+    const bus = await busOn(broker);
+    const event = newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' }, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await bus.publish(event);
+    const client = new ServiceBusClient(broker.connectionString);
+    cleanups.push(() => client.close());
+    const [message] = await client.createReceiver(TOPIC, 'tap', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 3000 });
+    expect(message?.messageId).toBe(event.id);
+    expect(message?.body).toStrictEqual(event);
+    expect(message?.applicationProperties).toStrictEqual({ kind: 'sdp.posted', version: 1, traceparent: event.traceparent });
+  });
+
+  test('drops malformed messages with a log line and keeps delivering, reporting lag by kind', async () => {
+    const broker = await brokerWith();
+    const logger = new RecordingLogger();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const received: string[] = [];
+    const lags: Array<[string, number]> = [];
+    const bus = await busOn(broker, {
+      logger,
+      clock,
+      onReceived: (kind, outcome) => received.push(`${kind}:${outcome}`),
+      onLag: (kind, seconds) => lags.push([kind, seconds]),
+    });
+    const inbox = new Inbox();
+    bus.subscribe(inbox.handler);
+    const client = new ServiceBusClient(broker.connectionString);
+    cleanups.push(() => client.close());
+    await client.createSender(TOPIC).sendMessages([{ body: 'not an envelope', messageId: 'junk-1' }, { body: { version: 2, id: 'x' } }]);
+    const event = newEvent('session.revoked', { sessionId: 's' }, { publishedAt: clock.now() - 1_500 });
+    await bus.publish(event);
+    await inbox.waitFor(event.id);
+    expect(inbox.ids()).toEqual([event.id]);
+    expect(received).toEqual(['unknown:malformed', 'unknown:malformed', 'session.revoked:ok']);
+    expect(lags).toEqual([['session.revoked', 1.5]]);
+    expect(logger.entries.filter((entry) => entry.message === 'malformed event dropped').map((entry) => entry.fields)).toEqual([
+      { messageId: 'junk-1', reason: 'body is not a JSON object' },
+      expect.objectContaining({ reason: 'unsupported version 2' }),
+    ]);
+  });
+
+  test('goes down when the broker stops, rejects publishes within the bound, and recovers by itself', async () => {
+    const broker = await brokerWith();
+    const publisher = await busOn(broker, { publishTimeoutMs: 2_000 });
+    const receiver = await busOn(broker);
+    const inbox = new Inbox();
+    receiver.subscribe(inbox.handler);
+
+    const down = nextStatus(publisher, 'down', 5_000);
+    await broker.stop();
+    await down;
+    const started = Date.now();
+    await expect(publisher.publish(newEvent('session.revoked', { sessionId: 'lost' }))).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2_500);
+
+    const up = nextStatus(publisher, 'up', 10_000);
+    await broker.restart();
+    await up;
+    const event = newEvent('session.revoked', { sessionId: 'after' });
+    await publisher.publish(event);
+    await inbox.waitFor(event.id);
+  });
+
+  test('a publish that finds the broker gone rejects within the bound and turns the status down', async () => {
+    const broker = await brokerWith();
+    const bus = await busOn(broker, { publishTimeoutMs: 1_000, probeIntervalMs: 60_000 });
+    await broker.stop();
+    const started = Date.now();
+    await expect(bus.publish(newEvent('session.revoked', { sessionId: 'x' }))).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(bus.status()).toBe('down');
+  });
+
+  test('re-creates its subscription when an outage outlasted auto-delete-on-idle (injected clock)', async () => {
+    const clock = new ManualClock(Date.now());
+    const broker = await brokerWith({ entities: { [TOPIC]: [] }, clock });
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    const bus = await busOn(broker, { autoDeleteOnIdleSeconds: 300 });
+    const inbox = new Inbox();
+    bus.subscribe(inbox.handler);
+
+    await broker.stop();
+    clock.advance(301_000);
+    await broker.restart();
+    expect(await admin.subscriptionExists(TOPIC, bus.subscriptionName)).toBe(false);
+
+    const event = newEvent('session.revoked', { sessionId: 'after-outage' });
+    // Events published before the subscription is back are lost by design; keep publishing until one lands.
+    const deadline = Date.now() + 10_000;
+    while (!inbox.ids().includes(event.id) && Date.now() < deadline) {
+      if (await admin.subscriptionExists(TOPIC, bus.subscriptionName)) await bus.publish(event).catch(() => {});
+      await inbox.waitFor(event.id, 500).catch(() => {});
+    }
+    expect(inbox.ids()).toContain(event.id);
+  });
+});

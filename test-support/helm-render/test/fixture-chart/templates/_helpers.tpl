@@ -1,0 +1,3 @@
+{{- define "fixture.name" -}}
+{{ .Release.Name }}-{{ .Chart.Name }}
+{{- end }}

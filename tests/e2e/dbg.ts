@@ -1,0 +1,13 @@
+import { logIn, newRoom, startStack } from './support/stack.ts';
+import { connectThroughSignal } from './support/werift-call.ts';
+import { closePair, exchangeMessages } from './support/werift-peer.ts';
+const t0 = Date.now();
+const stack = await startStack();
+const [a, b] = await Promise.all([logIn(stack, 'alice'), logIn(stack, 'bob')]);
+const pair = await connectThroughSignal(a, b, newRoom());
+console.log(await exchangeMessages(pair, 5000));
+await closePair(pair);
+await stack.stop();
+console.log('stopped', Date.now() - t0);
+setTimeout(() => { const hs = (process as any)._getActiveHandles(); console.log(hs.map((h: any) => `${h.constructor?.name} fd=${h._handle?.fd} local=${h.localAddress}:${h.localPort} remote=${h.remoteAddress}:${h.remotePort}`)); }, 2000).unref();
+process.on('exit', () => console.log('exit', Date.now() - t0));
