@@ -21,12 +21,12 @@ COPY libs/common/package.json libs/common/
 COPY services/session/package.json services/session/
 COPY services/signaling/package.json services/signaling/
 COPY services/ice/package.json services/ice/
+# Every workspace's manifest, or npm ci refuses the lockfile (all-in-one's sources stay out: .dockerignore).
 COPY services/all-in-one/package.json services/all-in-one/
 # --omit=dev also leaves out the "node" devDependency: the base image's Node 24 runs the services.
 # No install scripts: no production dependency needs one, and none gets to run code at build time.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm cache clean --force >/dev/null 2>&1 || true
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- Runtime: root-owned, read-only files; the process runs as an unprivileged numeric user. ---
 FROM ${NODE_IMAGE} AS runtime

@@ -1,7 +1,8 @@
 // `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
 // Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000,
-// --filter=<text> (only case groups whose name contains it, e.g. --filter=floor).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// --filter=<text> (only case groups whose name contains it, e.g. --filter=floor),
+// --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,13 +16,14 @@ import { Budget } from './lib/budget.ts';
 import { pinSelfToCore } from './lib/proc-stats.ts';
 import { gitRevision, REPO_ROOT } from './lib/repo.ts';
 import { startServer, type ServerProcess, type ServerSpec } from './lib/server-process.ts';
+import { summarizeProfiles } from './report/cpu-profile.ts';
 import { renderMarkdown, verdict } from './report/markdown.ts';
 import type { BenchResults } from './report/results.ts';
 import { checkTargets } from './report/targets.ts';
 import * as systems from './systems.ts';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' }, filter: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' }, filter: { type: 'string' }, profile: { type: 'boolean', default: false } },
 });
 const config: BenchConfig = {
   ...(args.quick ? QUICK_RUN : FULL_RUN),
@@ -48,10 +50,22 @@ const results: BenchResults = {
   handshakes: [],
   idle: [],
   skipped: [],
+  profiles: [],
 };
+const outDir = join(REPO_ROOT, 'bench', 'results');
+const stamp = results.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
 const jwtSecret = systems.newJwtSecret();
-const signal = systems.signalSpec(jwtSecret);
 const hasSignal = systems.signalExists();
+const profiled: { label: string; dir: string }[] = [];
+
+/** Signal's spec for one case group; with --profile each group's processes write their profiles to a folder of its own. */
+function signalFor(label: string): Omit<ServerSpec, 'core'> {
+  const spec = systems.signalSpec(jwtSecret);
+  if (!args.profile) return spec;
+  const dir = join(outDir, `${stamp}-profiles`, label);
+  profiled.push({ label, dir });
+  return { ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...spec.args] };
+}
 
 /** Runs one group of cases; a failure or a full budget is recorded as skipped, never aborts the run. */
 async function group(name: string, estimateSeconds: number, body: () => Promise<void>): Promise<void> {
@@ -105,7 +119,7 @@ if (suites.has('routes')) {
   );
   if (hasSignal) {
     await group('routes: Signal', 8 * routeSeconds, () =>
-      withServer(signal, async (server) => {
+      withServer(signalFor('routes'), async (server) => {
         for (const route of await signalRoutes(server.origin, jwtSecret)) results.routes.push(await measureRoute(server, route, config));
       }),
     );
@@ -119,10 +133,10 @@ if (suites.has('handshakes')) {
     httpTarget(server, 'long-poll', systems.floorLogin, (api) => longPollHandshake(api, waitSeconds), config, false),
   );
   if (hasSignal) {
-    await handshakeCases('Signal, long-poll', signal, withSaturation, 0.5, (server) =>
+    await handshakeCases('Signal, long-poll', signalFor('long-poll handshakes'), withSaturation, 0.5, (server) =>
       httpTarget(server, 'long-poll', systems.signalLogin(jwtSecret), (api) => longPollHandshake(api, waitSeconds), config, true),
     );
-    await handshakeCases('Signal, 1 s polling', signal, config.loads, 2.5, (server) =>
+    await handshakeCases('Signal, 1 s polling', signalFor('polling handshakes'), config.loads, 2.5, (server) =>
       httpTarget(server, 'polling 1 s', systems.signalLogin(jwtSecret), (api) => pollingHandshake(api, pollMs, giveUpMs), config, true),
     );
   }
@@ -135,6 +149,7 @@ if (suites.has('idle')) {
   if (hasSignal) {
     await group('idle: Signal long-polls', idleSeconds, async () => {
       const login = systems.signalLogin(jwtSecret);
+      const signal = signalFor('idle long-polls');
       results.idle.push(await measureIdle('waiting long-polls', config.rounds, () => startServer({ ...signal, core: systems.SERVER_CORE }), (s) => holdLongPolls(s, login, holds, wait, true)));
     });
   }
@@ -149,11 +164,10 @@ if (suites.has('idle')) {
 }
 
 if (!hasSignal) results.skipped.push({ case: 'every Signal case', reason: `${systems.SIGNAL_ENTRY} does not exist yet` });
+for (const { label, dir } of profiled) if (existsSync(dir)) results.profiles.push(summarizeProfiles(label, dir));
 results.durationSeconds = (performance.now() - started) / 1000;
 const targets = checkTargets(results, config.loads);
 const markdown = renderMarkdown(results, targets);
-const outDir = join(REPO_ROOT, 'bench', 'results');
-const stamp = results.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, `${stamp}.md`), markdown);
 writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify({ ...results, targets }, null, 2)}\n`);

@@ -110,6 +110,13 @@ export function renderMarkdown(results: BenchResults, targets: TargetCheck[]): s
     '## Idle memory (server RSS growth while holding idle connections, fresh server per round)',
     idleTable(results),
   ];
+  for (const profile of results.profiles) {
+    sections.push(
+      `## Where Signal's CPU went: ${profile.label} (${num(profile.busyMs)} ms busy, self time)`,
+      table(['package', '%'], profile.byPackage.map((p) => [p.name, num(p.percent, 1)])),
+      table(['function', '%'], profile.byFunction.map((f) => [f.name, num(f.percent, 1)])),
+    );
+  }
   if (results.skipped.length > 0) {
     sections.push('## Skipped', table(['case', 'reason'], results.skipped.map((s) => [s.case, s.reason])));
   }

@@ -1,4 +1,5 @@
 /** Everything one bench run measured; written as JSON and rendered as markdown. */
+import type { ProfileSummary } from './cpu-profile.ts';
 
 export interface RouteRound extends Record<string, number> {
   requestsPerSecond: number;
@@ -67,6 +68,8 @@ export interface Skipped {
 }
 
 export interface BenchResults {
+  /** With --profile: where Signal's CPU went, per case group. */
+  profiles: ProfileSummary[];
   startedAt: string;
   durationSeconds: number;
   command: string;

@@ -9,5 +9,5 @@ console.log(await exchangeMessages(pair, 5000));
 await closePair(pair);
 await stack.stop();
 console.log('stopped', Date.now() - t0);
-setTimeout(() => { const hs = (process as any)._getActiveHandles(); console.log(hs.map((h: any) => `${h.constructor?.name} fd=${h._handle?.fd} local=${h.localAddress}:${h.localPort} remote=${h.remoteAddress}:${h.remotePort}`)); }, 2000).unref();
+setTimeout(() => { console.log(process.getActiveResourcesInfo()); }, 2000).unref();
 process.on('exit', () => console.log('exit', Date.now() - t0));

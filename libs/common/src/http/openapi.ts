@@ -47,7 +47,7 @@ const postSdp = (type: string) => ({
   summary: `Store an ${type} for a peer`,
   security: cookieAuth,
   requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SdpPost' } } } },
-  responses: { 200: json(envelope({ const: true }), 'Stored'), ...errors(400, 401, 413, 415, 429, 503) },
+  responses: { 200: json({ $ref: '#/components/schemas/Accepted' }, 'Stored'), ...errors(400, 401, 413, 415, 429, 503) },
 });
 
 export const openApiDocument = {
@@ -91,7 +91,7 @@ export const openApiDocument = {
         summary: 'Expire the SDPs of one type between two peers in a room (both directions)',
         security: cookieAuth,
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ExpireRequest' } } } },
-        responses: { 200: json(envelope({ const: true }), 'Expired (idempotent)'), ...errors(400, 401, 403, 413, 415, 429, 503) },
+        responses: { 200: json({ $ref: '#/components/schemas/Accepted' }, 'Expired (idempotent)'), ...errors(400, 401, 403, 413, 415, 429, 503) },
       },
     },
     '/ice_servers': {
@@ -111,6 +111,7 @@ export const openApiDocument = {
     },
     schemas: {
       Error: envelope({ type: 'string' }),
+      Accepted: envelope({ const: true }),
       Room: {
         type: 'object',
         required: ['uuid', 'shortname'],

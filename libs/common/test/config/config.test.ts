@@ -1,0 +1,77 @@
+import { ConfigError } from '../../src/config/env-reader.ts';
+import { loadConfig, type ProcessRole } from '../../src/config/config.ts';
+
+const SECRET = 'a-test-secret-that-is-at-least-32-bytes';
+const base = { AUTH_JWT_SECRET: SECRET, TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 's' };
+const load = (env: Record<string, string>, role: ProcessRole = 'all-in-one') => loadConfig(env, role, () => 'dev-secret');
+
+function problemsOf(env: Record<string, string>, role: ProcessRole = 'all-in-one'): string[] {
+  try {
+    load(env, role);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+test('defaults', () => {
+  const config = load(base);
+  expect(config.http.port).toBe(8080);
+  expect(config.session).toEqual({ cookieName: 'sess38b9de00', cookieSecure: true, cookieDomain: undefined, ttlSeconds: 7200, cacheSeconds: 0 });
+  expect(config.turn).toMatchObject({ usernameSuffix: 'turntls', credentialTtlSeconds: 3600, candidatePoolSize: 5, transportPolicy: 'all' });
+  expect(config.signaling).toMatchObject({ sdpTtlSeconds: 300, sdpMaxBytes: 65_536, longPollMaxSeconds: 25 });
+  expect(config.store).toEqual({ kind: 'memory' });
+  expect(config.bus).toEqual({ kind: 'memory' });
+  expect(config.auth).toMatchObject({ mode: 'secret', algorithms: ['HS256', 'HS384', 'HS512'] });
+});
+
+test('dev mode only in the all-in-one process, and never once AUTH_JWT_* is set', () => {
+  expect(load({}).auth?.mode).toBe('dev');
+  expect(load({ AUTH_JWT_SECRET: SECRET }).auth?.mode).toBe('secret');
+  expect(problemsOf({}, 'session')).toEqual([
+    'one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL is required (dev mode exists only in the all-in-one process)',
+  ]);
+  expect(load({}, 'signaling').auth).toBeUndefined();
+});
+
+test.each([
+  [{ PORT: 'eighty' }, 'PORT="eighty" must be a whole number from 0 to 65535'],
+  [{ PORT: '70000' }, 'PORT="70000" must be a whole number from 0 to 65535'],
+  [{ SESSION_COOKIE_ID: 'XYZ' }, 'SESSION_COOKIE_ID="XYZ" must be 8 lowercase hex digits'],
+  [{ SESSION_COOKIE_SECURE: 'yes' }, 'SESSION_COOKIE_SECURE="yes" must be true or false'],
+  [{ SESSION_TTL_SECONDS: '10' }, 'SESSION_TTL_SECONDS="10" must be a whole number from 60 to 2592000'],
+  [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 bytes long'],
+  [{ AUTH_JWT_ALGORITHMS: 'none,HS256' }, 'AUTH_JWT_ALGORITHMS has none; allowed here: HS256, HS384, HS512'],
+  [{ AUTH_JWT_ALGORITHMS: 'RS256' }, 'AUTH_JWT_ALGORITHMS has RS256; allowed here: HS256, HS384, HS512'],
+  [{ AUTH_JWT_PUBLIC_KEY: 'abc' }, 'set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL'],
+  [{ TURN_URLS: 'http://x' }, 'TURN_URLS entry "http://x" must start with turn: or turns:'],
+  [{ TURN_SECRET: '' }, 'TURN_SECRET is required when TURN_URLS is set'],
+  [{ STUN_URLS: 'turn:x' }, 'STUN_URLS entry "turn:x" must start with stun: or stuns:'],
+  [{ ICE_TRANSPORT_POLICY: 'none' }, 'ICE_TRANSPORT_POLICY="none" must be one of all, relay'],
+  [{ TURN_USERNAME_SUFFIX: 'a:b' }, 'TURN_USERNAME_SUFFIX="a:b" must be letters, digits, dot, underscore or dash'],
+  [{ SDP_MAX_BYTES: '10' }, 'SDP_MAX_BYTES="10" must be a whole number from 1024 to 1048576'],
+  [{ LONGPOLL_MAX_SECONDS: '600' }, 'LONGPOLL_MAX_SECONDS="600" must be a whole number from 0 to 120'],
+  [{ STORE: 'redis' }, 'STORE="redis" must be one of memory, cosmos'],
+  [{ STORE: 'cosmos' }, 'COSMOS_ENDPOINT is required when STORE=cosmos'],
+  [{ STORE: 'cosmos', COSMOS_ENDPOINT: 'localhost' }, 'COSMOS_ENDPOINT must be an http(s) URL'],
+  [{ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://x', COSMOS_REQUEST_TIMEOUT_MS: '5000' }, 'COSMOS_REQUEST_TIMEOUT_MS="5000" must be a whole number from 100 to 2000'],
+  [{ BUS: 'kafka' }, 'BUS="kafka" must be one of memory, servicebus'],
+  [{ BUS: 'servicebus' }, 'BUS=servicebus needs SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE (with workload identity)'],
+  [{ BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'nonsense' }, 'SERVICEBUS_CONNECTION_STRING must contain Endpoint=sb://...'],
+  [{ RATE_LIMIT_PER_IP_PER_MINUTE: '-5' }, 'RATE_LIMIT_PER_IP_PER_MINUTE="-5" must be a whole number from 0 to 10000000'],
+  [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent'],
+  [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" must be a whole number from 0 to 10'],
+])('%j is refused with a message naming the variable', (env, message) => {
+  expect(problemsOf({ ...base, ...env })).toEqual([message]);
+});
+
+test('the ice service needs TURN_URLS', () => {
+  expect(problemsOf({}, 'ice')).toEqual(['TURN_URLS is required by the ice service (comma list of turn:/turns: URLs)']);
+});
+
+test('every problem is reported at once, and secret values never appear in messages', () => {
+  const problems = problemsOf({ PORT: 'x', STORE: 'nope', AUTH_JWT_SECRET: 'tiny-secret-value' });
+  expect(problems).toHaveLength(3);
+  expect(problems.join('\n')).not.toContain('tiny-secret-value');
+});
