@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { SignalHttpApi, type HttpPeer } from '../clients/http-api.ts';
 import type { Handshake } from '../clients/http-handshake.ts';
@@ -93,7 +94,11 @@ export async function measureHandshakes(target: HandshakeTarget, load: number | 
   for (let round = 0; round < config.rounds; round += 1) {
     const opsBefore = await target.storeOps?.();
     const cpu = startCpuWindow(target.server);
+    // A late load generator inflates latency as much as a slow server: its own loop delay says which.
+    const loadgenLag = monitorEventLoopDelay({ resolution: 1 });
+    loadgenLag.enable();
     const result = await runFor(config.handshakeSeconds);
+    loadgenLag.disable();
     const use = cpu();
     const opsAfter = await target.storeOps?.();
     if (opsBefore && opsAfter) storeOps.push(perHandshake(countDelta(opsBefore, opsAfter), result.completed));
@@ -109,6 +114,7 @@ export async function measureHandshakes(target: HandshakeTarget, load: number | 
       serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
       loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
       otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
+      loadgenLagP99Ms: loadgenLag.percentile(99) / 1e6,
     });
   }
   return {

@@ -43,7 +43,7 @@ function handshakesTable(results: BenchResults): string {
   const floorAt = (h: HandshakeResult) =>
     results.handshakes.find((f) => f.system === SYSTEM.floor && f.load === h.load)?.median.p99Ms ?? Number.NaN;
   return table(
-    ['system', 'client', 'offered /s', 'achieved /s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU us/handshake', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound', 'p99 x floor'],
+    ['system', 'client', 'offered /s', 'achieved /s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU us/handshake', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound', 'loadgen lag p99 ms', 'p99 x floor'],
     results.handshakes.map((h) => [
       h.system,
       h.mode,
@@ -58,6 +58,7 @@ function handshakesTable(results: BenchResults): string {
       num(h.median.loadgenCpuPercent),
       num(h.median.otherCpuPercent),
       bottleneck(h.median.serverCpuPercent, h.median.loadgenCpuPercent),
+      num(h.median.loadgenLagP99Ms, 1),
       num(h.median.p99Ms / floorAt(h), 2),
     ]),
   );

@@ -32,6 +32,8 @@ export interface HandshakeRound extends Record<string, number> {
   serverCpuPercent: number;
   loadgenCpuPercent: number;
   otherCpuPercent: number;
+  /** p99 event-loop delay of the load generator: how late it could have been in sending or reading. */
+  loadgenLagP99Ms: number;
 }
 
 export interface HandshakeResult {

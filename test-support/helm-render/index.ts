@@ -133,8 +133,10 @@ export function renderChart(options: RenderOptions = {}): Rendered {
   if (helm === undefined) return { manifests: own.manifests, notes: own.notes ?? '', engine: 'helm-render' };
   const stream = run(helm, ['template', ...templateArgs(options), ...(options.skipSchemaValidation === true ? ['--skip-schema-validation'] : [])]);
   const parsed = JSON.parse(run(tool, ['yaml2json'], stream)) as { manifests: RenderedManifest[] };
-  // Keeps the stand-in honest wherever the real Helm is available.
-  if (JSON.stringify(parsed.manifests.map((m) => m.object)) !== JSON.stringify(own.manifests.map((m) => m.object))) {
+  // Keeps the stand-in honest wherever the real Helm is available. Order-insensitive: Helm orders
+  // objects of one kind by template file, which not every version does the same way.
+  const canonical = (manifests: RenderedManifest[]) => manifests.map((m) => JSON.stringify(m.object)).sort();
+  if (JSON.stringify(canonical(parsed.manifests)) !== JSON.stringify(canonical(own.manifests))) {
     throw new Error('helm-render and helm template disagree on this chart: fix test-support/helm-render');
   }
   return { manifests: parsed.manifests, notes: own.notes ?? '', engine: 'helm' };

@@ -98,7 +98,8 @@ export class AmqpEndpoint {
     setLocalAttach(sender, { snd_settle_mode: attach.snd_settle_mode, rcv_settle_mode: attach.rcv_settle_mode });
     if (!state) return;
     if (address === CBS || address.endsWith(MANAGEMENT_SUFFIX)) {
-      state.replyLinks.set(sender.name, sender);
+      if (this.#entityMissing(address)) sender.close(notFound(address));
+      else state.replyLinks.set(sender.name, sender);
       return;
     }
     const queue = this.#namespace.queue(parseAddress(address));
@@ -116,9 +117,15 @@ export class AmqpEndpoint {
     const address = receiver.target?.address ?? '';
     receiver.set_target({ address });
     setLocalAttach(receiver, { max_message_size: MAX_MESSAGE_SIZE });
-    if (address === CBS || address.endsWith(MANAGEMENT_SUFFIX)) return;
-    const target = parseAddress(address);
-    if (target.kind !== 'topic' || !this.#namespace.topic(target.topic)) receiver.close(notFound(address));
+    if (address === CBS) return;
+    if (this.#entityMissing(address)) receiver.close(notFound(address));
+  }
+
+  /** Like Service Bus, refuse links (management ones included) to entities that do not exist. */
+  #entityMissing(address: string): boolean {
+    if (address === CBS) return false;
+    const entity = parseAddress(address.endsWith(MANAGEMENT_SUFFIX) ? address.slice(0, -MANAGEMENT_SUFFIX.length) : address);
+    return entity.kind === 'topic' ? !this.#namespace.topic(entity.topic) : !this.#namespace.queue(entity);
   }
 
   #onMessage(context: EventContext): void {

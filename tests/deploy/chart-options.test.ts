@@ -1,8 +1,13 @@
 /** What the chart's options do to the render, and the combinations it refuses. */
 import type { KubeObject, RenderOptions } from '../../test-support/helm-render/index.ts';
-import { RenderError, renderChart } from '../../test-support/helm-render/index.ts';
+import { helmRenderBinary, RenderError, renderChart } from '../../test-support/helm-render/index.ts';
 import type { Deployment, ServiceName } from './support/renders.ts';
 import { containers, named, ofKind, RENDERS, SERVICES } from './support/renders.ts';
+
+// On a fresh machine the first build installs Go from apt: longer than a test's timeout.
+beforeAll(() => {
+  helmRenderBinary();
+}, 600_000);
 
 function render(set: string[], base: RenderOptions = {}) {
   return renderChart({ ...base, set: [...(base.set ?? []), ...set] });

@@ -4,13 +4,29 @@
  * (kubernetes-types + tsc), and for the Prometheus Operator kinds, of the operator's shape.
  * Deliberately broken objects prove that each check rejects what it is meant to.
  */
+import { spawnSync } from 'node:child_process';
 import type { KubeObject, Rendered } from '../../test-support/helm-render/index.ts';
-import { renderChart } from '../../test-support/helm-render/index.ts';
+import { installedHelm, renderChart, schemaProblems, signalChart } from '../../test-support/helm-render/index.ts';
 import { isCustomResource, modelProblems, unknownFieldProblems } from './support/kube-validation.ts';
 import { monitoringProblems } from './support/monitoring-shapes.ts';
 import { named, objects, RENDERS } from './support/renders.ts';
 
 const renders = Object.entries(RENDERS).map(([name, options]) => [name, renderChart(options)] as const);
+const helm = installedHelm();
+
+describe.each(Object.entries(RENDERS))('linting with the %s values', (_name, options) => {
+  // Without Helm, the strict helm-render above (missing keys are errors) and the schema stand in.
+  test(helm === undefined ? 'helm is not installed: strict render and schema check' : 'helm lint --strict', () => {
+    if (helm === undefined) {
+      expect(schemaProblems(options)).toEqual([]);
+      expect(renderChart(options).engine).toBe('helm-render');
+      return;
+    }
+    const files = (options.valuesFiles ?? []).flatMap((file) => ['--values', file]);
+    const lint = spawnSync(helm, ['lint', '--strict', signalChart, ...files], { encoding: 'utf8', timeout: 60_000 });
+    expect(`${lint.stdout}${lint.stderr}`).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+});
 
 describe.each(renders)('the %s render', (_name, rendered: Rendered) => {
   test('holds the objects of a complete release', () => {

@@ -5,9 +5,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { renderChart, repoRoot, schemaProblems, signalChart } from '../../test-support/helm-render/index.ts';
+import { helmRenderBinary, renderChart, repoRoot, schemaProblems, signalChart } from '../../test-support/helm-render/index.ts';
 import { modelProblems, unknownFieldProblems } from './support/kube-validation.ts';
 import { objects, productionValues } from './support/renders.ts';
+
+// On a fresh machine the first build installs Go from apt: longer than a test's timeout.
+beforeAll(() => {
+  helmRenderBinary();
+}, 600_000);
 
 const fixtures = `${repoRoot}tests/deploy/fixtures/values`;
 const good = readdirSync(`${fixtures}/good`).map((f) => `${fixtures}/good/${f}`);

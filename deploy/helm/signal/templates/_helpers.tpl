@@ -158,12 +158,7 @@ ones would print as 1e+06: integers are printed as integers.
 {{- end }}
 {{- end }}
 
-{{/* Comma list for a list-valued setting. */}}
-{{- define "signal.csv" -}}
-{{- join "," . }}
-{{- end }}
-
-{{/* Checks values that only make sense together; called by every Deployment. */}}
+{{/* Refuses values that cannot work together; included once, by deployment.yaml. */}}
 {{- define "signal.validate" -}}
 {{- $longPoll := int .Values.signaling.longPoll.maxSeconds }}
 {{- if le (int .Values.terminationGracePeriodSeconds) (add $longPoll .Values.preStopDelaySeconds) }}

@@ -6,6 +6,7 @@ import type { Platform } from '../runtime/platform.ts';
 import { errorHandler, methodNotAllowed, notFound } from './error-handler.ts';
 import { healthRouter } from './health.ts';
 import { openApiRouter } from './openapi-router.ts';
+import { rateLimits } from './rate-limit.ts';
 import { requestId, requestMetrics, tagService } from './request-context.ts';
 
 /** One service's contribution to an HTTP app. */
@@ -46,6 +47,9 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   if (config.http.corsOrigins.length > 0) {
     app.use(cors({ origin: config.http.corsOrigins, credentials: true, maxAge: 600 }));
   }
+  // After helmet and CORS so a 429 still carries their headers; before body parsing so a refused
+  // request costs no parse.
+  for (const limit of rateLimits(config, metrics, logger)) app.use(limit);
   app.use(express.json({ limit: config.signaling.sdpMaxBytes + 4096, strict: true }));
   app.use(healthRouter(platform, isShuttingDown));
   app.use(openApiRouter);

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/env-reader.ts';
 import type { ProcessRole } from '../config/config.ts';
 import { createPlatform, type Platform } from '../runtime/platform.ts';
 import { createApp, type ExtraRoutes, type ServiceModule } from './create-app.ts';
+import { answerProtocolErrorsInEnvelope } from './protocol-errors.ts';
 
 export interface RunningService {
   platform: Platform;
@@ -38,6 +39,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const app = createApp(platform, services, () => shuttingDown, options.extra?.(platform));
   const { port: wanted, host } = platform.config.http;
   const server = app.listen(wanted, host);
+  answerProtocolErrorsInEnvelope(server);
   await once(server, 'listening');
   // Long-polls hold a request for up to LONGPOLL_MAX_SECONDS; Node's defaults would cut them.
   server.requestTimeout = (platform.config.signaling.longPollMaxSeconds + 30) * 1000;

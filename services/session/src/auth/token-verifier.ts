@@ -43,6 +43,15 @@ function reason(error: unknown): string {
   return 'Invalid token';
 }
 
+/** Reads the header to pick the key; jws throws (not returns null) on a `typ: JWT` token whose payload is not JSON. */
+function decodeUnverified(token: string): jwt.Jwt | null {
+  try {
+    return jwt.decode(token, { complete: true });
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Only the configured algorithms are accepted (never `none`), and a key is only ever used with the
  * algorithm family it belongs to, which rules out HS/RS key confusion.
@@ -57,7 +66,7 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   };
   return async (token) => {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw unauthorized('Token too large');
-    const decoded = jwt.decode(token, { complete: true });
+    const decoded = decodeUnverified(token);
     if (decoded === null || typeof decoded.payload !== 'object') throw unauthorized('Invalid token');
     const key = typeof source === 'string' ? source : await source(decoded.header);
     try {

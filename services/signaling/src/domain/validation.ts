@@ -31,9 +31,13 @@ export interface ExpireRequest {
   room: RoomRef;
 }
 
-/** Echoes a rejected value the way the seed does (`Invalid id 12345678`), bounded in length. */
+/**
+ * Echoes a rejected value the way the seed does (`Invalid id 12345678`), bounded in length.
+ * Objects and arrays are only named: serialising a client's structure could be deep enough to
+ * overflow the stack, and costs work for a message nobody needs in full.
+ */
 function echo(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : Array.isArray(value) ? '[...]' : typeof value === 'object' && value !== null ? '{...}' : String(value);
   return text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}...` : text;
 }
 

@@ -21,6 +21,13 @@ import {
   subscriptionNameFor,
 } from './subscription-provisioner.ts';
 
+/** One streaming receiver; replaced as a whole when it may be stuck. */
+interface Receiving {
+  receiver: ServiceBusReceiver;
+  handle: { close(): Promise<void> };
+  abort: AbortController;
+}
+
 /** The pino methods the adapter uses. */
 export interface BusLogger {
   info(fields: object, message: string): void;
@@ -67,7 +74,6 @@ const RETRY_OPTIONS = { retryDelayInMs: 500, maxRetryDelayInMs: 5_000, timeoutIn
 interface Wiring {
   client: ServiceBusClient;
   sender: ServiceBusSender;
-  receiver: ServiceBusReceiver;
   topic: string;
   subscription: string;
   /** Present when this replica created its subscription and may re-create and delete it. */
@@ -97,7 +103,7 @@ export class ServiceBusEventBus implements EventBus {
   #probeTimer: NodeJS.Timeout | undefined;
   #probing = false;
   #recreating: Promise<void> | undefined;
-  #stopReceiving: (() => Promise<void>) | undefined;
+  #receiving: Receiving | undefined;
   #closing: Promise<void> | undefined;
 
   /** Connects, creates or checks the subscription, and resolves once events can flow. */
@@ -115,7 +121,6 @@ export class ServiceBusEventBus implements EventBus {
       const wiring: Wiring = {
         client,
         sender: client.createSender(topic),
-        receiver: client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete' }),
         topic,
         subscription,
         admin,
@@ -176,22 +181,52 @@ export class ServiceBusEventBus implements EventBus {
   }
 
   async #open(): Promise<void> {
-    const { sender, receiver, topic, subscription } = this.#wiring;
+    const { sender, topic, subscription } = this.#wiring;
     const abortSignal = AbortSignal.timeout(START_TIMEOUT_MS);
     // Both calls fail fast and specifically when an entity is missing or a right is lacking.
     await sender.createMessageBatch({ abortSignal }).catch((error: unknown) => {
       throw describeEntityError(error, topic, undefined);
     });
+    const receiver = this.#createReceiver();
     await receiver.peekMessages(1, { abortSignal }).catch((error: unknown) => {
       throw describeEntityError(error, topic, subscription);
     });
-    const handle = receiver.subscribe({
-      processMessage: async (message) => this.#deliver(message),
-      processError: async (args) => this.#onReceiveError(args),
-    });
-    this.#stopReceiving = () => handle.close();
+    this.#receiving = this.#startReceiving(receiver);
     this.#probeTimer = setInterval(() => void this.#probe(), this.#options.probeIntervalMs ?? 1_000);
     this.#probeTimer.unref();
+  }
+
+  #createReceiver(): ServiceBusReceiver {
+    const { client, topic, subscription } = this.#wiring;
+    return client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete' });
+  }
+
+  #startReceiving(receiver = this.#createReceiver()): Receiving {
+    const abort = new AbortController();
+    const handle = receiver.subscribe(
+      { processMessage: async (message) => this.#deliver(message), processError: async (args) => this.#onReceiveError(args) },
+      { abortSignal: abort.signal },
+    );
+    return { receiver, handle, abort };
+  }
+
+  async #stopReceiving(): Promise<void> {
+    const receiving = this.#receiving;
+    this.#receiving = undefined;
+    if (!receiving) return;
+    receiving.abort.abort();
+    await receiving.handle.close().catch(() => {});
+    await receiving.receiver.close().catch(() => {});
+  }
+
+  /**
+   * A connection that drops while the SDK negotiates the receiver's claim leaves that receiver
+   * waiting out a fixed 60 s timeout before its own retry starts (the request is never failed).
+   * After an outage the receiver is therefore replaced instead of trusted to recover.
+   */
+  async #restartReceiving(): Promise<void> {
+    await this.#stopReceiving();
+    if (!this.#closing) this.#receiving = this.#startReceiving();
   }
 
   #deliver(message: ServiceBusReceivedMessage): void {
@@ -246,7 +281,9 @@ export class ServiceBusEventBus implements EventBus {
     this.#probing = true;
     try {
       await this.#wiring.sender.createMessageBatch({ abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
+      const recovered = this.#status.get() === 'down';
       this.#markUp();
+      if (recovered) await this.#restartReceiving();
     } catch (error) {
       this.#markDown(error);
     } finally {
@@ -269,7 +306,7 @@ export class ServiceBusEventBus implements EventBus {
     this.#status.silence('down');
     this.#handlers.clear();
     const { client, admin, topic, subscription } = this.#wiring;
-    await this.#stopReceiving?.().catch(() => {});
+    await this.#stopReceiving();
     // Best effort: auto-delete-on-idle removes it anyway if the namespace is unreachable now.
     await admin?.deleteSubscription(topic, subscription, { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) }).catch(() => {});
     await client.close().catch(() => {});

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { readCookie } from './cookies.ts';
+
+const WINDOW_MS = 60_000;
+/** Probes and scrapes come from the platform, not from clients; refusing them would restart healthy pods. */
+const OPERATIONAL_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+type Scope = 'ip' | 'session';
+
+interface LimiterOptions {
+  scope: Scope;
+  limit: number;
+  skip: (req: Request) => boolean;
+  keyGenerator?: (req: Request) => string;
+}
+
+/**
+ * One fixed one-minute window per key, counted by express-rate-limit's memory store: each replica
+ * counts alone, so a cluster admits up to (limit x replicas) per key, which docs/security.md
+ * explains. Refusals carry Retry-After (seconds to the window's end) and the RateLimit headers.
+ */
+function limiter(options: LimiterOptions, metrics: Metrics, logger: Logger): RequestHandler {
+  const { scope, limit, skip, keyGenerator } = options;
+  return rateLimit({
+    windowMs: WINDOW_MS,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    identifier: scope,
+    skip,
+    ...(keyGenerator !== undefined ? { keyGenerator } : {}),
+    logger,
+    handler: (_req, res) => {
+      metrics.rateLimited.inc({ scope });
+      res.status(429).json({ body: 'Too many requests' });
+    },
+  });
+}
+
+/**
+ * The session cookie's value is a bearer credential, so the limiter keys on a digest of it: the
+ * raw value never sits in the store's keys nor in any debug output of the library.
+ */
+const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
+
+/**
+ * Per client IP (X-Forwarded-For believed only for TRUST_PROXY hops; IPv6 grouped by /56 as the
+ * library does) on every path but the operational ones, then per session on requests that carry
+ * the session cookie. A limit of 0 turns its limiter off.
+ */
+export function rateLimits(config: Config, metrics: Metrics, logger: Logger): RequestHandler[] {
+  const operational = (req: Request) => OPERATIONAL_PATHS.has(req.path);
+  const handlers: RequestHandler[] = [];
+  const { perIpPerMinute, perSessionPerMinute } = config.limits;
+  if (perIpPerMinute > 0) {
+    handlers.push(limiter({ scope: 'ip', limit: perIpPerMinute, skip: operational }, metrics, logger));
+  }
+  if (perSessionPerMinute > 0) {
+    const cookie = (req: Request) => readCookie(req.headers.cookie, config.session.cookieName);
+    const skip = (req: Request) => operational(req) || cookie(req) === undefined;
+    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: (req) => digest(cookie(req) ?? '') }, metrics, logger));
+  }
+  return handlers;
+}

@@ -1,0 +1,18 @@
+import { startBroker } from './index.ts';
+import { ServiceBusEventBus } from '../../libs/common/src/adapters/servicebus/service-bus-event-bus.ts';
+const t0 = Date.now();
+const log = (...a: unknown[]) => console.log(Date.now() % 100000, ...a);
+const logger = { info: (f: object, m: string) => log('INFO', m), warn: (f: any, m: string) => log('WARN', m, f.err?.message?.slice(0, 80) ?? ''), error: (f: object, m: string) => log('ERROR', m) };
+const broker = await startBroker({ entities: { 'signal-events': [] } });
+const pub = await ServiceBusEventBus.start({ connectionString: broker.connectionString, replicaName: 'pub', logger, probeIntervalMs: 100 });
+const rec = await ServiceBusEventBus.start({ connectionString: broker.connectionString, replicaName: 'rec', logger, probeIntervalMs: 100 });
+rec.subscribe((e) => log('rec got', e.id));
+log('started');
+await broker.stop(); log('stopped');
+await new Promise((r) => setTimeout(r, 1000));
+await broker.restart(); log('restarted');
+await new Promise((r) => setTimeout(r, 1000));
+await pub.publish({ version: 1, id: 'after', kind: 'session.revoked', data: { sessionId: 'x' }, origin: 'o', publishedAt: Date.now() }).then(() => log('published'), (e) => log('publish failed', e));
+await new Promise((r) => setTimeout(r, 3000));
+log('closing pub'); await pub.close(); log('closing rec'); await rec.close(); log('closed');
+await broker.stop();
