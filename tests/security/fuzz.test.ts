@@ -19,7 +19,7 @@ const LIVE = '<live session>';
 
 const urlJunk = fc.string({ unit: fc.constantFrom(...'abzAZ09-._~!$&\'()*+,;=:@/%?[]'), maxLength: 40 });
 const badPercent = fc.constantFrom('%', '%z', '%zz', '%E0%A4%A', '%FF%FE', '%C0%AF', '%00', '%0d%0a', '%u0041', '%%', '%2e%2e%2f');
-/** Header-legal bytes but CR/LF (those would re-frame our own request): 0x7f and 0x80-0xff included. */
+/** Bytes 0x20-0xff, never CR/LF (those would re-frame our own request); DEL (0x7f) is illegal in a header and must be refused in the envelope too. */
 const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 60 });
 const hugeText = fc.integer({ min: 17, max: 40 }).map((kib) => 'x'.repeat(kib * 1024));
 
@@ -107,9 +107,9 @@ interface Shape {
   body: Buffer;
 }
 
-function toRequest(shape: Shape, liveCookie: string): RawRequest {
+function toRequest(shape: Shape, liveSessionId: string): RawRequest {
   const headers = [...shape.headers];
-  if (shape.cookie !== undefined) headers.push(['Cookie', shape.cookie.replaceAll(`${COOKIE}=${LIVE}`, liveCookie).replaceAll(LIVE, liveCookie)]);
+  if (shape.cookie !== undefined) headers.push(['Cookie', shape.cookie === LIVE ? `${COOKIE}=${liveSessionId}` : shape.cookie.replaceAll(LIVE, liveSessionId)]);
   if (shape.contentType !== undefined) headers.push(['Content-Type', shape.contentType]);
   if (shape.encoding !== undefined) headers.push(['Content-Encoding', shape.encoding[0]]);
   return { method: shape.method, target: shape.target, headers, body: encodeBody(shape.body, shape.encoding) };
@@ -182,7 +182,7 @@ test('any method, path, query, headers, cookie, body and encoding: no 5xx, error
     fc.asyncProperty(shape, async (s) => {
       await send(s);
     }),
-    { numRuns: 700 },
+    { numRuns: 1000 },
   );
 }, 60_000);
 
@@ -280,7 +280,11 @@ test('any bearer token on /login: 401 in the envelope, and no session is created
 }, 60_000);
 
 test('no cookie but a live session cookie gets past the session check', async () => {
-  const forged = fc.oneof(cookieArb.filter((c) => c !== LIVE && !c?.includes(LIVE)), fc.uuid().map((id) => `${COOKIE}=${id.toUpperCase()}`));
+  // DEL (0x7f) is refused by the HTTP parser itself (400) before any session check: leave it out here.
+  const forged = fc.oneof(
+    cookieArb.filter((c) => c !== LIVE && !c?.includes(LIVE) && !c?.includes('\x7f')),
+    fc.uuid().map((id) => `${COOKIE}=${id.toUpperCase()}`),
+  );
   await fc.assert(
     fc.asyncProperty(forged, fc.constantFrom('/ice_servers', `/offer?${sdpQuery(alice.uuid)}`, '/logout'), async (cookie, target) => {
       const res = await send({ method: 'GET', target, headers: [], cookie, contentType: undefined, encoding: undefined, body: Buffer.alloc(0) });

@@ -36,7 +36,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const logger = options.logger ?? createLogger({ level: config.http.logLevel, service: options.role });
   const metrics = new Metrics();
   const stores = await createStores(config.store, clock, metrics);
-  const bus = await createBus(config.bus, config.http, logger);
+  const bus = await createBus(config.bus, config.http, logger, metrics);
   const events = new EventHub({ bus, clock, metrics, logger, replicaName: config.http.replicaName });
   const sessions = new SessionGate(stores.sessions, clock, config.session.cacheSeconds);
   events.on('session.revoked', ({ sessionId }) => sessions.revoke(sessionId));
