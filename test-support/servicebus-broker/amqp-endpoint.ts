@@ -63,6 +63,7 @@ export class AmqpEndpoint {
     container.on('receiver_open', (context: EventContext) => this.#onReceiverOpen(context));
     container.on('message', (context: EventContext) => this.#onMessage(context));
     container.on('sendable', (context: EventContext) => this.#consumerOf(context)?.queue.pump());
+    container.on('sender_draining', (context: EventContext) => this.#onDraining(context));
     container.on('accepted', (context: EventContext) => this.#onOutcome(context, { kind: 'complete' }));
     container.on('released', (context: EventContext) => this.#onOutcome(context, { kind: 'release' }));
     container.on('modified', (context: EventContext) => this.#onModified(context));
@@ -163,6 +164,12 @@ export class AmqpEndpoint {
 
   #consumerOf(context: EventContext) {
     return context.sender ? this.#state(context.connection)?.consumers.get(context.sender) : undefined;
+  }
+
+  /** A drain asks for what is available now and then for the rest of the credit back. */
+  #onDraining(context: EventContext): void {
+    this.#consumerOf(context)?.queue.pump();
+    context.sender?.set_drained(true);
   }
 
   #onModified(context: EventContext): void {

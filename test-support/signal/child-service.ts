@@ -29,7 +29,8 @@ const ENTRY: Record<ProcessRole, string> = {
  * listens. The port comes from its "listening" log line, so PORT=0 works.
  */
 export async function startChildService(role: ProcessRole, env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<ChildService> {
-  const merged = { PATH: process.env.PATH, ...testEnv({ LOG_LEVEL: 'info', ...env }) };
+  // The port is read from the info-level "listening" line, so info is the least this may log.
+  const merged = { PATH: process.env.PATH, ...testEnv({ ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' }) };
   const child: ChildProcess = spawn(process.execPath, [ENTRY[role]], {
     env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import { leave, selectedCandidatePair, type RoomRef } from '../../services/all-in-one/public/demo/signal-client.js';
 import { turnRestCredential } from '../../test-support/coturn/turn-rest-credential.ts';
 import { tryTurnAllocation } from '../../test-support/coturn/uclient.ts';
+import { startCuttingProxy } from './support/cutting-proxy.ts';
 import { logIn, newRoom, startStack, type Stack, type TestUser } from './support/stack.ts';
 import { answererAsked, connectThroughSignal } from './support/werift-call.ts';
 import { closePair, exchangeMessages, weriftPeer, type ConnectedPair } from './support/werift-peer.ts';
@@ -18,10 +19,12 @@ beforeAll(async () => {
   stack = await startStack();
 }, SETUP_TIMEOUT_MS);
 
-afterEach(async () => {
+async function closeOpenPairs(): Promise<void> {
   await Promise.all([...open].map(closePair));
   open.clear();
-});
+}
+
+afterEach(closeOpenPairs);
 
 afterAll(async () => {
   await stack?.stop();
@@ -128,27 +131,66 @@ test('polling clients that never send wait connect the way the original clients 
   expect(offerReads).toEqual([...offerReads.slice(0, -1).map(() => 204), 200]);
 });
 
-test('a long-poll client falls back to polling when the server refuses wait', async () => {
-  const noLongPoll = await startStack({ env: { LONGPOLL_MAX_SECONDS: '0' } });
-  try {
-    const options = { pollIntervalMs: 200 };
-    const [alice, bob] = await Promise.all([logIn(noLongPoll, 'alice', options), logIn(noLongPoll, 'bob', options)]);
-    // Alice offers once bob has given up on long-poll: five refused waits (25, 12, 6, 3, 1 s), each
-    // followed at once by the same read without wait, then one plain poll.
-    const polling = (answerer: TestUser) => answerer.sent((request) => request.url.pathname === '/offer' && !request.url.searchParams.has('wait'), 6);
-    const pair = await connect(alice, bob, newRoom(), polling);
-    await expect(exchangeMessages(pair, MESSAGE_TIMEOUT_MS)).resolves.toMatchObject({ atOfferer: 'pong for "ping from offerer"' });
+describe('a long-poll client adapts when long-poll is not available', () => {
+  const fast = { pollIntervalMs: 200 };
+  const offerReads = (user: TestUser) => requestsTo(user, 'GET', '/offer').map((request) => [request.url.searchParams.get('wait'), request.status]);
+  const readsSent = (match: (wait: string | null) => boolean, count: number) => (answerer: TestUser) =>
+    answerer.sent((request) => request.url.pathname === '/offer' && match(request.url.searchParams.get('wait')), count);
+
+  test('a server that refuses wait (400): halve it down to polling', async () => {
+    const noLongPoll = await startStack({ env: { LONGPOLL_MAX_SECONDS: '0' } });
+    try {
+      const [alice, bob] = await Promise.all([logIn(noLongPoll, 'alice', fast), logIn(noLongPoll, 'bob', fast)]);
+      // Alice offers once bob has given up on long-poll: five refused waits (25, 12, 6, 3, 1 s), each
+      // followed at once by the same read without wait, then one plain poll.
+      const pair = await connect(alice, bob, newRoom(), readsSent((wait) => wait === null, 6));
+      await expect(exchangeMessages(pair, MESSAGE_TIMEOUT_MS)).resolves.toMatchObject({ atOfferer: 'pong for "ping from offerer"' });
+
+      expect(bob.client.mode).toBe('polling');
+      const reads = offerReads(bob);
+      expect(reads.slice(0, 10)).toEqual(['25', '12', '6', '3', '1'].flatMap((wait) => [[wait, 400], [null, 204]]));
+      expect(reads.slice(10)).toEqual([...reads.slice(10, -1).map(() => [null, 204]), [null, 200]]);
+    } finally {
+      await closeOpenPairs();
+      await noLongPoll.stop();
+    }
+  });
+
+  test('a server that ignores wait, as the original service does: poll after three early empty answers', async () => {
+    const asOriginalService = (url: URL) => {
+      const stripped = new URL(url);
+      stripped.searchParams.delete('wait');
+      return stripped;
+    };
+    const [alice, bob] = await Promise.all([logIn(stack, 'alice', fast, { rewriteUrl: asOriginalService }), logIn(stack, 'bob', fast, { rewriteUrl: asOriginalService })]);
+    const pair = await connect(alice, bob, newRoom(), readsSent((wait) => wait === null, 1));
+    await expect(exchangeMessages(pair, MESSAGE_TIMEOUT_MS)).resolves.toMatchObject({ atAnswerer: 'ping from offerer' });
 
     expect(bob.client.mode).toBe('polling');
-    const reads = requestsTo(bob, 'GET', '/offer').map((request) => [request.url.searchParams.get('wait'), request.status]);
-    const refusedThenRetried = ['25', '12', '6', '3', '1'].flatMap((wait) => [[wait, 400], [null, 204]]);
-    expect(reads.slice(0, 10)).toEqual(refusedThenRetried);
-    expect(reads.slice(10)).toEqual([...reads.slice(10, -1).map(() => [null, 204]), [null, 200]]);
-  } finally {
-    await Promise.all([...open].map(closePair));
-    open.clear();
-    await noLongPoll.stop();
-  }
+    const reads = offerReads(bob);
+    expect(reads.slice(0, 3)).toEqual([['25', 204], ['25', 204], ['25', 204]]);
+    expect(reads.slice(3)).toEqual([...reads.slice(3, -1).map(() => [null, 204]), [null, 200]]);
+  });
+
+  test('a proxy that cuts held requests (504): halve the wait until it fits, keep long-polling', async () => {
+    // Signal holds a 1 s wait well inside the proxy's 1.5 s; a 2 s wait is cut.
+    const proxy = await startCuttingProxy(stack.signal.baseUrl, 1500);
+    try {
+      const options = { ...fast, baseUrl: proxy.url, longPollSeconds: 2 };
+      const [alice, bob] = await Promise.all([logIn(stack, 'alice', options), logIn(stack, 'bob', options)]);
+      // Alice offers once bob's 1 s wait has been held through the proxy once.
+      const pair = await connect(alice, bob, newRoom(), readsSent((wait) => wait === '1', 2));
+      await expect(exchangeMessages(pair, MESSAGE_TIMEOUT_MS)).resolves.toMatchObject({ atAnswerer: 'ping from offerer' });
+
+      expect(bob.client.mode).toBe('long-poll');
+      const reads = offerReads(bob);
+      expect(reads.slice(0, 2)).toEqual([['2', 504], ['1', 204]]);
+      expect(reads.slice(2)).toEqual([...reads.slice(2, -1).map(() => ['1', 204]), ['1', 200]]);
+    } finally {
+      await closeOpenPairs();
+      await proxy.close();
+    }
+  });
 });
 
 test('after /expire the old SDPs are gone, and a renegotiation uses only the new ones', async () => {

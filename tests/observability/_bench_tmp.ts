@@ -1,21 +1,33 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+const cpuMs = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
 import jwt from 'jsonwebtoken';
 const secret = 'x'.repeat(40);
 async function run(label: string, args: string[], extra: Record<string, string>) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...args, 'services/all-in-one/src/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, SESSION_COOKIE_SECURE: 'false', TURN_URLS: 'turn:t.example.test:3478', TURN_SECRET: 's', RATE_LIMIT_PER_IP_PER_MINUTE: '0', RATE_LIMIT_PER_SESSION_PER_MINUTE: '0', ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...args, 'services/all-in-one/src/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, SESSION_COOKIE_SECURE: 'false', TURN_URLS: 'turn:t.example.test:3478', TURN_SECRET: 's', RATE_LIMIT_PER_IP_PER_MINUTE: '0', RATE_LIMIT_PER_SESSION_PER_MINUTE: '0', LOG_LEVEL: 'info', ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port: string = await new Promise((resolve) => { let buf = ''; child.stdout.on('data', (c) => { buf += c; const m = buf.match(/"port":(\d+)/); if (m) resolve(m[1]!); }); });
   const startMs = performance.now() - t0;
   const base = `http://127.0.0.1:${port}`;
   const token = jwt.sign({ sub: 'u', uuid: '095be615-a8ad-4c33-8e9c-c7612fbf6c9f' }, secret, { algorithm: 'HS256', expiresIn: '10m' });
   const res = await fetch(`${base}/login`, { headers: { authorization: `Bearer ${token}` } });
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  const result = await autocannon({ url: `${base}/ice_servers`, headers: { cookie }, connections: 10, duration: 5 });
-  console.log(`${label}: start ${startMs.toFixed(0)} ms, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non2xx ${result.non2xx}`);
+  await autocannon({ url: `${base}/ice_servers`, headers: { cookie }, connections: 10, amount: 3000 });
+  const c0 = cpuMs(child.pid!);
+  const result = await autocannon({ url: `${base}/ice_servers`, headers: { cookie }, connections: 10, amount: 20000 });
+  const perReq = (cpuMs(child.pid!) - c0) * 1000 / 20000;
+  console.log(`${label}: start ${startMs.toFixed(0)} ms, cpu ${perReq.toFixed(0)} us/req, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non2xx ${result.non2xx}`);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
 }
+const P = ['--import', './libs/common/src/observability/tracing-preload.ts'];
+const ON = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' };
+const OFF = { ...ON, OTEL_TRACES_SAMPLER: 'always_off' };
 await run('no preload', [], {});
-await run('preload, tracing off', ['--import', './libs/common/src/observability/tracing-preload.ts'], {});
-await run('preload, tracing on (otlp to closed port)', ['--import', './libs/common/src/observability/tracing-preload.ts'], { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
+await run('preload, off', P, {});
+await run('iitm only', ['--import', './tests/observability/_tmp/iitm-only.ts'], {});
+await run('sdk, no instrumentation', ['--import', './tests/observability/_tmp/sdk-none.ts'], OFF);
+await run('sdk + http only, always_off', ['--import', './tests/observability/_tmp/http-only.ts'], OFF);
+await run('full, always_off', P, OFF);
+await run('full, always_on', P, ON);

@@ -218,12 +218,15 @@ function brokenBody(path: string) {
     field.map((key) => set(key, DROP)),
     fc.tuple(field, fc.jsonValue({ maxDepth: 3 })).map(([key, value]) => set(key, value)),
     fc.tuple(field, fc.oneof(badPercent, urlJunk, fc.constant('V=0'), fc.constant('v=0'.padEnd(70_000, 'a')))).map(([key, value]) => set(key, value)),
+    // Nesting deep enough to overflow any recursive walk of the parsed value, yet within the body limit.
+    fc.tuple(field, fc.integer({ min: 2_000, max: 30_000 })).map(([key, depth]) => set(key, NESTED).replace(`"${NESTED}"`, '['.repeat(depth) + ']'.repeat(depth))),
     fc.nat({ max: 150 }).map((cut) => JSON.stringify(valid).slice(0, cut)),
     fc.constant(`[${JSON.stringify(valid)}]`),
     fc.constant(`${JSON.stringify(valid)}garbage`),
   );
 }
 const DROP = Symbol('drop');
+const NESTED = '<nested>';
 
 test('rejected POSTs to /offer, /answer and /expire write nothing and leave the stored SDPs as they were', async () => {
   const shape = fc.constantFrom('/offer', '/answer', '/expire').chain((path) =>

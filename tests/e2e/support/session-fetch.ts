@@ -17,12 +17,17 @@ export interface SessionFetch {
   sent(predicate: (request: RecordedRequest) => boolean, count?: number): Promise<void>;
 }
 
+export interface SessionFetchOptions {
+  /** Changes what reaches the server (the record keeps what the client asked), e.g. to play an older server. */
+  rewriteUrl?: (url: URL) => URL;
+}
+
 /**
  * A fetch that keeps cookies like a browser tab (one origin, one jar) and records every request,
  * so tests can drive the browser client from Node, order steps on what is on the wire, and assert
  * exactly what the client asked.
  */
-export function sessionFetch(): SessionFetch {
+export function sessionFetch(options: SessionFetchOptions = {}): SessionFetch {
   const jar = new Map<string, string>();
   const requests: RecordedRequest[] = [];
   const waiters = new Set<() => void>();
@@ -30,7 +35,7 @@ export function sessionFetch(): SessionFetch {
     const headers = new Headers(init.headers);
     if (jar.size > 0) headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
     const request: RecordedRequest = { method: init.method ?? 'GET', url: new URL(input) };
-    const response = fetch(input, { ...init, headers });
+    const response = fetch(options.rewriteUrl?.(new URL(input)) ?? input, { ...init, headers });
     requests.push(request);
     for (const check of waiters) check();
     const settled = await response;

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { startCoturn, type Coturn } from '../../../test-support/coturn/coturn.ts';
 import { SignalClient, type SignalClientOptions } from '../../../services/all-in-one/public/demo/signal-client.js';
 import { ensureCoturn } from './prerequisites.ts';
-import { sessionFetch, type SessionFetch } from './session-fetch.ts';
+import { sessionFetch, type SessionFetch, type SessionFetchOptions } from './session-fetch.ts';
 import { startSignal, type SignalServer } from './signal-server.ts';
 
 export interface Stack {
@@ -58,11 +58,16 @@ export interface TestUser extends Pick<SessionFetch, 'requests' | 'sent'> {
 }
 
 /** A new person with their own upstream JWT, logged in through the browser client module. */
-export async function logIn(stack: Stack, name: string, options: Omit<SignalClientOptions, 'baseUrl' | 'fetch'> = {}): Promise<TestUser> {
+export async function logIn(
+  stack: Stack,
+  name: string,
+  options: Omit<SignalClientOptions, 'fetch'> = {},
+  wire: SessionFetchOptions = {},
+): Promise<TestUser> {
   if (!stack.jwtSecret) throw new Error('logIn needs a stack with AUTH_JWT_SECRET (not dev mode)');
   const uuid = randomUUID();
   const token = jwt.sign({ sub: `${name}-${uuid}`, name, uuid }, stack.jwtSecret, { algorithm: 'HS256', expiresIn: '10m' });
-  const { fetch, requests, sent } = sessionFetch();
+  const { fetch, requests, sent } = sessionFetch(wire);
   const client = new SignalClient({ baseUrl: stack.signal.baseUrl, fetch, ...options });
   const session = await client.login(token);
   if (session.uuid !== uuid) throw new Error(`Signal gave ${name} peer id ${session.uuid}, not the token's uuid claim ${uuid}`);

@@ -1,8 +1,8 @@
-import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Platform } from '../runtime/platform.ts';
+import { corsAllowList } from './cors-allow-list.ts';
 import { errorHandler, methodNotAllowed, notFound } from './error-handler.ts';
 import { healthRouter } from './health.ts';
 import { openApiRouter } from './openapi-router.ts';
@@ -45,7 +45,7 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   // send the demo page's requests to an https port that does not exist.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.session.cookieSecure ? [] : null } } }));
   if (config.http.corsOrigins.length > 0) {
-    app.use(cors({ origin: config.http.corsOrigins, credentials: true, maxAge: 600 }));
+    app.use(corsAllowList(config.http.corsOrigins));
   }
   // After helmet and CORS so a 429 still carries their headers; before body parsing so a refused
   // request costs no parse.

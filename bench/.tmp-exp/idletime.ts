@@ -1,0 +1,11 @@
+import { performance } from 'node:perf_hooks';
+import { startServer } from '/work/main/bench/lib/server-process.ts';
+import { holdLongPolls } from '/work/main/bench/.tmp-exp/idle-copy.ts';
+import { FLOOR, floorLogin } from '/work/main/bench/systems.ts';
+let t = performance.now();
+const s = await startServer({ ...FLOOR, core: 0 });
+console.log('start', (performance.now() - t).toFixed(0)); t = performance.now();
+const r = await holdLongPolls(s, floorLogin, 10000, 120, false);
+console.log('hold', (performance.now() - t).toFixed(0), r); t = performance.now();
+await s.stop();
+console.log('stop', (performance.now() - t).toFixed(0));

@@ -1,0 +1,2 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+new NodeSDK({ metricReaders: [], logRecordProcessors: [], instrumentations: [] }).start();
