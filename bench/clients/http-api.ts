@@ -34,13 +34,12 @@ export class SignalHttpApi {
   }
 
   /** True when the SDP was there (200), false on 204; with waitSeconds the server long-polls. */
-  async getSdp(reader: HttpPeer, type: SdpType, from: string, room: Room, waitSeconds?: number, signal?: AbortSignal): Promise<boolean> {
+  async getSdp(reader: HttpPeer, type: SdpType, from: string, room: Room, waitSeconds?: number): Promise<boolean> {
     const wait = waitSeconds === undefined ? '' : `&wait=${waitSeconds}`;
     const res = await this.#pool.request({
       method: 'GET',
       path: `/${type}?signalId=${from}&room=${room.uuid}&shortname=${room.shortname}${wait}`,
       headers: { cookie: reader.cookie },
-      signal,
     });
     const text = await res.body.text();
     if (res.statusCode === 204) return false;

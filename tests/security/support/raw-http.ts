@@ -29,14 +29,25 @@ export function encodeRequest(request: RawRequest): Buffer {
   return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
 }
 
-/** Sends `bytes` and reads until the server closes; fails after `timeoutMs`. */
-export function sendRaw(port: number, bytes: Buffer, timeoutMs = 5000): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
-    const chunks: Buffer[] = [];
+export interface RawConnection {
+  /** Writes more of the request: a request can be sent in pieces, with pauses between them. */
+  send(bytes: Buffer | string): void;
+  /** The answer, once the server has closed the connection; fails after `timeoutMs`. */
+  answer: Promise<RawResponse>;
+}
+
+/** Opens a connection; resolves once connected. */
+export async function openConnection(port: number, timeoutMs = 5000): Promise<RawConnection> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const chunks: Buffer[] = [];
+  const answer = new Promise<RawResponse>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no complete answer within ${timeoutMs} ms to ${JSON.stringify(bytes.subarray(0, 200).toString('latin1'))}`));
+      reject(new Error(`no complete answer within ${timeoutMs} ms; received ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 200))}`));
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // The server may reset after answering (Node destroys the socket on parser errors).
@@ -50,6 +61,14 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs = 5000): Promise<
       }
     });
   });
+  return { send: (bytes) => socket.write(bytes), answer };
+}
+
+/** Sends `bytes` at once and reads until the server closes. */
+export async function sendRaw(port: number, bytes: Buffer, timeoutMs?: number): Promise<RawResponse> {
+  const connection = await openConnection(port, timeoutMs);
+  connection.send(bytes);
+  return connection.answer;
 }
 
 export function rawRequest(port: number, request: RawRequest, timeoutMs?: number): Promise<RawResponse> {

@@ -54,7 +54,8 @@ export class SignalClient {
   }
 
   async rtcConfiguration() {
-    // The body is a JSON string holding JSON (kept from the original service): parse twice.
+    // The body is a JSON string holding JSON (kept from the original service): parse twice. Its
+    // `con` part (legacy DtlsSrtpKeyAgreement constraints) is obsolete: browsers always use DTLS-SRTP.
     const body = await this.#request('/ice_servers');
     const { cfg } = typeof body === 'string' ? JSON.parse(body) : body;
     return {
