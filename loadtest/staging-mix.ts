@@ -1,7 +1,7 @@
 // Everything at once, as staging sees a day of SME Connect: logins, long-poll rooms and
 // polling rooms side by side, each at its own peak rate (LOGIN_RATE, LONGPOLL_ROOM_RATE, POLLING_ROOM_RATE).
 import type { Options } from 'k6/options';
-import { arrivalScenario, endpointThresholds, handshakeThresholds, ROOM_ENDPOINTS } from './lib/options.ts';
+import { arrivalScenario, endpointThresholds, handshakeThresholds } from './lib/options.ts';
 import { ENDPOINT } from './lib/signal-api.ts';
 
 export { loginIce } from './login-ice.ts';

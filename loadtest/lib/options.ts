@@ -1,4 +1,4 @@
-import type { Scenario, Stage, Threshold } from 'k6/options';
+import type { Options, Scenario, Stage, Threshold } from 'k6/options';
 import { config } from './config.ts';
 import { ENDPOINT } from './signal-api.ts';
 import type { Mode } from './handshake.ts';
@@ -62,4 +62,18 @@ export function handshakeThresholds(mode: Mode): Thresholds {
   };
 }
 
-export const ROOM_ENDPOINTS = [ENDPOINT.iceServers, ENDPOINT.postOffer, ENDPOINT.postAnswer, ENDPOINT.expire] as const;
+const ROOM_ENDPOINTS = [ENDPOINT.iceServers, ENDPOINT.postOffer, ENDPOINT.postAnswer, ENDPOINT.expire] as const;
+
+/** The GETs each kind of client sends while it waits for its peer's SDP. */
+const WAITING_ENDPOINTS: Record<Mode, string[]> = {
+  longpoll: [ENDPOINT.waitOffer, ENDPOINT.waitAnswer],
+  polling: [ENDPOINT.getOffer, ENDPOINT.getAnswer],
+};
+
+/** Options of a script whose one scenario visits rooms with one kind of client. */
+export function roomOptions(mode: Mode, exec: string, secondsPerIteration: number): Options {
+  return {
+    scenarios: { [`${mode}_rooms`]: arrivalScenario(exec, 'ROOM_RATE', 5, secondsPerIteration) },
+    thresholds: { ...endpointThresholds([...ROOM_ENDPOINTS, ...WAITING_ENDPOINTS[mode]]), ...handshakeThresholds(mode) },
+  };
+}

@@ -16,16 +16,16 @@ const RELAY_PORT_FLOOR = 61000;
 const RELAY_PORT_CEILING = 65535;
 const RELAY_PORT_COUNT = 200;
 
+/**
+ * Upper bound on an allocation's life. Clients that close without deallocating (werift's
+ * `pc.close()`) keep their relay port until this passes, so tests keep it short.
+ */
+const MAX_ALLOCATE_LIFETIME_SECONDS = 60;
+const START_TIMEOUT_MS = 10_000;
+
 export interface CoturnOptions {
   /** The `static-auth-secret`: the same value Signal signs TURN credentials with. */
   secret: string;
-  realm?: string;
-  /**
-   * Upper bound on an allocation's life. Clients that close without deallocating (werift's
-   * `pc.close()`) keep their relay port until this passes, so tests keep it short.
-   */
-  maxAllocateLifetimeSeconds?: number;
-  startTimeoutMs?: number;
 }
 
 export interface Coturn {
@@ -57,8 +57,8 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     `--max-port=${maxPort}`,
     '--use-auth-secret',
     `--static-auth-secret=${options.secret}`,
-    `--realm=${options.realm ?? 'signal.test'}`,
-    `--max-allocate-lifetime=${options.maxAllocateLifetimeSeconds ?? 60}`,
+    '--realm=signal.test',
+    `--max-allocate-lifetime=${MAX_ALLOCATE_LIFETIME_SECONDS}`,
     // UDP only, like the URL it advertises; a TCP listener would also need the port free on TCP.
     '--no-tcp',
     '--no-tls',
@@ -76,7 +76,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   };
   try {
     await waitUntil(async () => !server.hasExited() && (await stunBinding(HOST, port, 200)), {
-      timeoutMs: options.startTimeoutMs ?? 10_000,
+      timeoutMs: START_TIMEOUT_MS,
       describe: () => `coturn did not answer STUN on ${HOST}:${port}${server.hasExited() ? ' (it exited)' : ''}\n${server.output()}`,
     });
   } catch (error) {

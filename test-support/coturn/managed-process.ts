@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 const OUTPUT_TAIL_BYTES = 64 * 1024;
 
 export interface ManagedProcess {
-  readonly pid: number;
   /** The last bytes the process wrote to stdout and stderr, interleaved. */
   output(): string;
   /** True once the process has exited. */
@@ -46,10 +45,8 @@ export function startProcess(
   if (child.pid === undefined) {
     throw new Error(`could not start ${command}`);
   }
-  const pid = child.pid;
 
   return {
-    pid,
     output: () => tail,
     hasExited: () => exited,
     async stop(graceMs = 5000) {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export const UCLIENT_BINARY = '/usr/bin/turnutils_uclient';
+const UCLIENT_BINARY = '/usr/bin/turnutils_uclient';
 
 export interface AllocationAttempt {
   accepted: boolean;

@@ -16,6 +16,15 @@ if found="$(command -v promtool)"; then
   exit 0
 fi
 
+# Test files run in parallel workers and each may get here first on a fresh machine: one installs,
+# the others wait for it and then find promtool.
+exec 9>"${TMPDIR:-/tmp}/ensure-promtool.lock"
+flock -w 900 9
+if found="$(command -v promtool)"; then
+  printf '%s\n' "${found}"
+  exit 0
+fi
+
 if [[ "$(id -u)" != "0" ]]; then
   log "promtool is not installed and installing Debian's prometheus needs root; set PROMTOOL=/path/to/promtool"
   exit 1

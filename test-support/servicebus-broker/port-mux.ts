@@ -41,7 +41,7 @@ export class PortMux {
     this.#server = undefined;
     // Destroying with an error is what makes the protocol handlers notice: a local destroy()
     // alone emits neither 'end' nor 'error', only 'close'.
-    for (const socket of this.#sockets) socket.resetAndDestroy();
+    for (const socket of this.#sockets) socket.destroy(new Error('broker stopped'));
     this.#sockets.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }

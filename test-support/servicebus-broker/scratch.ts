@@ -8,7 +8,7 @@ receiver.subscribe({ processMessage: async () => { got++; }, processError: async
 const sender = client.createSender('t');
 await sender.sendMessages({ body: 0 });
 while (got < 1) await new Promise((r) => setTimeout(r, 50));
-await broker.stop(); await broker.restart();
+console.log(Date.now() % 100000, 'STOP'); await broker.stop(); await broker.restart(); console.log(Date.now() % 100000, 'RESTARTED');
 const t0 = Date.now();
 await sender.sendMessages({ body: 1 }).catch(() => {});
 while (got < 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));

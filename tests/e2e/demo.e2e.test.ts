@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../test-support/chromium/chromium.ts';
 import { openDemoAs, sideBySide, waitForStatus, type DemoUser } from './support/demo-page.ts';
 import { ensureChromium } from './support/prerequisites.ts';
+import { startSignal } from './support/signal-server.ts';
 import { newRoom, startStack, type Stack } from './support/stack.ts';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/demo.png', import.meta.url));
@@ -22,24 +23,18 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, SETUP_TIMEOUT_MS);
 
+afterEach(async () => {
+  await Promise.all(users.splice(0).map((user) => user.close()));
+});
+
 afterAll(async () => {
-  await Promise.all(users.map((user) => user.close()));
   await browser?.close();
   await stack?.stop();
 });
 
 test('two people on /demo/ connect a relayed data channel, chat, and leave', async () => {
   const room = newRoom();
-  const [alice, bob] = await Promise.all(['Alice', 'Bob'].map((name) => openDemoAs(browser, stack.signal.baseUrl, name, room)));
-  if (!alice || !bob) throw new Error('both pages must open');
-  users.push(alice, bob);
-  expect(alice.peerId).not.toBe(bob.peerId);
-
-  await alice.page.fill('#peer-id', bob.peerId);
-  await bob.page.fill('#peer-id', alice.peerId);
-  await bob.page.click('#connect');
-  await alice.page.click('#connect');
-  await Promise.all([waitForStatus(alice, 'connected', CONNECT_TIMEOUT_MS), waitForStatus(bob, 'connected', CONNECT_TIMEOUT_MS)]);
+  const [alice, bob] = await connectedPair(stack.signal.baseUrl, room);
 
   // ICE_TRANSPORT_POLICY=relay: both ends of the selected pair are coturn relay addresses.
   for (const user of [alice, bob]) {
@@ -65,6 +60,38 @@ test('two people on /demo/ connect a relayed data channel, chat, and leave', asy
 
   expect([...alice.problems, ...bob.problems]).toEqual([]);
 }, 60_000);
+
+test('with plain `npm start` (dev mode, no TURN configured) the demo connects over host candidates', async () => {
+  // What a new user's `npm start` has: no TURN, no AUTH_JWT_*, default (Secure) cookie flags.
+  const plain = await startSignal({ LOG_LEVEL: 'warn' });
+  try {
+    const [alice, bob] = await connectedPair(plain.baseUrl, newRoom());
+    // The far end may show as peer-reflexive: checks can arrive before its mDNS-named candidate resolves.
+    for (const user of [alice, bob]) expect(await user.page.textContent('#path')).toMatch(/^Path: host .* ⇄ (host|prflx) /);
+    await chat(bob, 'Direct, no relay.');
+    await expect(lastLine(alice)).resolves.toBe('Bob: Direct, no relay.');
+    expect([...alice.problems, ...bob.problems]).toEqual([]);
+  } finally {
+    await plain.stop();
+  }
+}, 60_000);
+
+/** Alice and Bob on `baseUrl`'s /demo/, each given the other's peer id, connected (Bob pressed first). */
+async function connectedPair(baseUrl: string, room: { uuid: string; shortname: string }): Promise<[DemoUser, DemoUser]> {
+  const open = async (name: string) => {
+    const user = await openDemoAs(browser, baseUrl, name, room);
+    users.push(user);
+    return user;
+  };
+  const [alice, bob] = await Promise.all([open('Alice'), open('Bob')]);
+  expect(alice.peerId).not.toBe(bob.peerId);
+  await alice.page.fill('#peer-id', bob.peerId);
+  await bob.page.fill('#peer-id', alice.peerId);
+  await bob.page.click('#connect');
+  await alice.page.click('#connect');
+  await Promise.all([waitForStatus(alice, 'connected', CONNECT_TIMEOUT_MS), waitForStatus(bob, 'connected', CONNECT_TIMEOUT_MS)]);
+  return [alice, bob];
+}
 
 async function chat(user: DemoUser, text: string): Promise<void> {
   await user.page.fill('#message', text);

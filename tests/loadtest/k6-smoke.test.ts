@@ -45,6 +45,14 @@ async function runThroughShim(script: string): Promise<{ code: number; summary: 
   return { code: result.code, summary: JSON.parse(line.slice(SUMMARY_PREFIX.length)) as ShimSummary, stderr: result.stderr };
 }
 
+test('the scripts typecheck against k6 types alone: no Node-only API can slip in', async () => {
+  const result = await run(`${REPO_ROOT}node_modules/.bin/tsc`, ['-p', 'loadtest/tsconfig.json'], { cwd: REPO_ROOT }).then(
+    () => '',
+    (failed: { stdout: string }) => failed.stdout,
+  );
+  expect(result).toBe('');
+}, 60_000);
+
 test.each(SCRIPTS)('%s: every scenario iterates once with all checks and thresholds passing', async (script) => {
   const { code, summary, stderr } = await runThroughShim(script);
   expect({ problems: summary.problems, errors: summary.errors }).toEqual({ problems: [], errors: [] });

@@ -10,7 +10,8 @@ import { namesReadByArtefacts } from './support/artifacts.ts';
 import { mergeNames } from './support/promql.ts';
 import { parseExposition, type Exposition } from './support/exposition.ts';
 import { fullHandshake, scrape } from './support/handshake.ts';
-import { startAllInOne, type SignalProcess } from './support/all-in-one.ts';
+import type { ChildService } from '../../test-support/signal/child-service.ts';
+import { driveOrExplain, startAllInOne } from './support/all-in-one.ts';
 
 /** Read by the artefacts, exported by someone else than Signal. */
 const EXTERNAL: Record<string, string> = {
@@ -47,7 +48,7 @@ const TARGET_LABELS = new Set(['namespace', 'pod', 'container', 'instance', 'job
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-let signal: SignalProcess;
+let signal: ChildService | undefined;
 let text: string;
 let exposition: Exposition;
 const perExpression = namesReadByArtefacts();
@@ -56,8 +57,8 @@ const signalMetrics = [...read.metrics].filter((name) => !name.includes(':') && 
 
 beforeAll(async () => {
   promtoolPath();
-  signal = await startAllInOne([], {});
-  await signal.drive(async (base) => {
+  signal = await startAllInOne();
+  await driveOrExplain(signal, async (base) => {
     await fullHandshake(base);
     text = await scrape(base);
   });
@@ -65,7 +66,7 @@ beforeAll(async () => {
 }, PROMTOOL_INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
-  expect(await signal?.process.stop('SIGTERM', 15_000)).toBe(0);
+  expect(await signal?.stop()).toBe(0);
 });
 
 test('promtool check metrics finds no problem in the scrape beyond prom-client\'s known ones', () => {

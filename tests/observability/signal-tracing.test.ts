@@ -6,32 +6,33 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { fullHandshake } from './support/handshake.ts';
 import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
-import { startAllInOne, type SignalProcess } from './support/all-in-one.ts';
+import type { ChildService } from '../../test-support/signal/child-service.ts';
+import { driveOrExplain, startAllInOne, TRACING_PRELOAD } from './support/all-in-one.ts';
 
-const PRELOAD = './libs/common/src/observability/tracing-preload.ts';
 const SECRET_LOOKING = [/v=0\r?\n/, /Bearer /i, /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./, /sess[0-9a-f]{8}=/];
 
 let receiver: OtlpReceiver;
-let signal: SignalProcess | undefined;
+let signal: ChildService | undefined;
 let spans: ReceivedSpan[];
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  signal = await startAllInOne(['--import', PRELOAD], {
+  signal = await startAllInOne({
+    NODE_OPTIONS: `--import ${TRACING_PRELOAD}`,
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesEndpoint,
     // Longer than the test: spans arrive only if graceful shutdown calls shutdownTracing().
     OTEL_BSP_SCHEDULE_DELAY: '600000',
   });
-  await signal.drive(fullHandshake);
+  await driveOrExplain(signal, fullHandshake);
   // SIGTERM runs the graceful shutdown, whose last step flushes the span batch.
-  expect(await signal.process.stop('SIGTERM', 15_000)).toBe(0);
+  expect(await signal.stop()).toBe(0);
   spans = receiver.spans();
 }, 60_000);
 
 afterAll(async () => {
-  await signal?.process.stop('SIGKILL');
+  await signal?.kill();
   await receiver?.close();
 });
 

@@ -1,34 +1,20 @@
-/** The all-in-one Signal process, started as a child for tests that need a real scrape or real traces. */
-import { testEnv } from '../../../test-support/signal/harness.ts';
-import { cleanEnv, spawnNode, type RunningProcess } from './processes.ts';
+/** The all-in-one Signal process as `npm start` runs it (memory store and bus), for a real scrape or real traces. */
+import { join } from 'node:path';
+import { startChildService, type ChildService } from '../../../test-support/signal/child-service.ts';
+import { REPO_ROOT } from './processes.ts';
 
-export interface SignalProcess {
-  process: RunningProcess;
-  base: string;
-  /** Runs `drive`; a failure carries the process's output, where a crash explains itself. */
-  drive(drive: (base: string) => Promise<void>): Promise<void>;
+export const TRACING_PRELOAD = join(REPO_ROOT, 'libs/common/src/observability/tracing-preload.ts');
+
+export function startAllInOne(env: Record<string, string> = {}): Promise<ChildService> {
+  return startChildService('all-in-one', { STORE: 'memory', BUS: 'memory', ...env });
 }
 
-/**
- * `node [nodeArgs] services/all-in-one/src/main.ts` as `npm start` runs it, with the test
- * harness's configuration (memory store and bus, test JWT and TURN secrets) plus `env`.
- */
-export async function startAllInOne(nodeArgs: string[], env: Record<string, string>): Promise<SignalProcess> {
-  const harnessEnv = Object.entries(testEnv({ LOG_LEVEL: 'info', STORE: 'memory', BUS: 'memory' })).filter(
-    (entry): entry is [string, string] => entry[1] !== undefined,
-  );
-  const signal = spawnNode([...nodeArgs, 'services/all-in-one/src/main.ts'], cleanEnv({ ...Object.fromEntries(harnessEnv), ...env }));
-  const [, port] = await signal.waitFor(/"port":(\d+)[^\n]*"msg":"listening"/, 20_000);
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    process: signal,
-    base,
-    async drive(drive) {
-      try {
-        await drive(base);
-      } catch (error) {
-        throw new Error(`${String(error)}\n--- all-in-one output ---\n${signal.output()}`, { cause: error });
-      }
-    },
-  };
+/** Runs `drive` against the process; a failure carries its last log lines, where a crash explains itself. */
+export async function driveOrExplain(service: ChildService, drive: (url: string) => Promise<void>): Promise<void> {
+  try {
+    await drive(service.url);
+  } catch (error) {
+    const recent = service.logs.slice(-20).map((line) => JSON.stringify(line));
+    throw new Error(`${String(error)}\n--- all-in-one log tail ---\n${recent.join('\n')}`, { cause: error });
+  }
 }

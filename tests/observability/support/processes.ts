@@ -1,14 +1,10 @@
 /** Child Node processes for the observability tests: started with bounded waits, stopped by their own pid only. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RunningProcess {
-  child: ChildProcess;
-  /** stdout and stderr so far, for assertions and failure messages. */
-  output(): string;
   /** Resolves with the first match of `pattern` in the output, or rejects after `timeoutMs` or on exit. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   /** Sends `signal` and resolves with the exit code; SIGKILLs the child if it outlives `timeoutMs`. */
@@ -36,8 +32,6 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv): RunningProces
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   return {
-    child,
-    output: () => text,
     waitFor(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -10,6 +10,7 @@ import {
   type EventPayloads,
 } from '../ports/event-bus.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { injectTraceparent, withRemoteParent, withSpan } from '../observability/tracing.ts';
 
 type Listener<K extends EventKind> = (data: EventPayloads[K], event: EventEnvelope<K>) => void;
 
@@ -27,7 +28,6 @@ export class EventHub {
   readonly #origin: string;
   readonly #listeners = new Map<EventKind, Set<Listener<EventKind>>>();
   readonly #unsubscribe: () => void;
-  #traceparent: () => string | undefined = () => undefined;
 
   constructor(options: { bus: EventBus; clock: Clock; metrics: Metrics; logger: Logger; replicaName: string }) {
     this.#bus = options.bus;
@@ -38,11 +38,6 @@ export class EventHub {
     this.#unsubscribe = this.#bus.subscribe((event) => this.#receive(event));
     this.#metrics.busConnected.set(this.#bus.status() === 'up' ? 1 : 0);
     this.#bus.onStatusChange((status) => this.#statusChanged(status));
-  }
-
-  /** Lets tracing attach the publishing request's W3C trace context to each event. */
-  useTraceContext(traceparent: () => string | undefined): void {
-    this.#traceparent = traceparent;
   }
 
   on<K extends EventKind>(kind: K, listener: Listener<K>): () => void {
@@ -64,25 +59,28 @@ export class EventHub {
   }
 
   /** Acts locally now; resolves once the bus took the event or gave up (never rejects). */
-  async publish<K extends EventKind>(kind: K, data: EventPayloads[K]): Promise<void> {
-    const traceparent = this.#traceparent();
-    const event: EventEnvelope<K> = {
-      version: EVENT_SCHEMA_VERSION,
-      id: randomUUID(),
-      kind,
-      data,
-      origin: this.#origin,
-      publishedAt: this.#clock.now(),
-      ...(traceparent !== undefined ? { traceparent } : {}),
-    };
-    this.#dispatch(event);
-    try {
-      await this.#bus.publish(event);
-      this.#metrics.busPublished.inc({ kind, outcome: 'ok' });
-    } catch (error) {
-      this.#metrics.busPublished.inc({ kind, outcome: 'error' });
-      this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas fall back to store re-checks');
-    }
+  publish<K extends EventKind>(kind: K, data: EventPayloads[K]): Promise<void> {
+    return withSpan(`bus.publish ${kind}`, { 'messaging.operation': 'publish', 'signal.event.kind': kind }, async () => {
+      // The publish span becomes the parent of every replica's receive span.
+      const traceparent = injectTraceparent();
+      const event: EventEnvelope<K> = {
+        version: EVENT_SCHEMA_VERSION,
+        id: randomUUID(),
+        kind,
+        data,
+        origin: this.#origin,
+        publishedAt: this.#clock.now(),
+        ...(traceparent !== undefined ? { traceparent } : {}),
+      };
+      this.#dispatch(event);
+      try {
+        await this.#bus.publish(event);
+        this.#metrics.busPublished.inc({ kind, outcome: 'ok' });
+      } catch (error) {
+        this.#metrics.busPublished.inc({ kind, outcome: 'error' });
+        this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas fall back to store re-checks');
+      }
+    }, 'producer');
   }
 
   close(): void {
@@ -97,7 +95,9 @@ export class EventHub {
     }
     this.#metrics.busReceived.inc({ kind: event.kind, outcome: 'ok' });
     this.#metrics.busLag.observe({ kind: event.kind }, Math.max(0, this.#clock.now() - event.publishedAt) / 1000);
-    this.#dispatch(event);
+    void withRemoteParent(event.traceparent, () =>
+      withSpan(`bus.receive ${event.kind}`, { 'messaging.operation': 'receive', 'signal.event.kind': event.kind }, async () => this.#dispatch(event), 'consumer'),
+    );
   }
 
   #dispatch(event: EventEnvelope): void {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { ConfigError } from '../config/env-reader.ts';
+import { shutdownTracing } from '../observability/tracing.ts';
 import type { ProcessRole } from '../config/config.ts';
 import { createPlatform, type Platform } from '../runtime/platform.ts';
 import { createApp, type ExtraRoutes, type ServiceModule } from './create-app.ts';
@@ -95,13 +96,20 @@ export async function runMain(options: StartOptions): Promise<void> {
   }
   const stop = (signal: string) => {
     running.platform.logger.info({ signal }, 'shutting down');
-    running.shutdown().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        running.platform.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    running
+      .shutdown()
+      .then(
+        () => 0,
+        (error: unknown) => {
+          running.platform.logger.error({ err: error }, 'shutdown failed');
+          return 1;
+        },
+      )
+      // The last batch of spans is still buffered; export it before the process ends.
+      .then(async (code) => {
+        await shutdownTracing().catch(() => {});
+        process.exit(code);
+      });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

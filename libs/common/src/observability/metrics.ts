@@ -132,7 +132,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `service` names the process on every series; metrics that carry their own `service` keep it. */
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     this.busConnected.set(1);
     this.ready.set(1);

@@ -1,23 +1,27 @@
 import { DependencyUnavailableError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { withSpan } from '../observability/tracing.ts';
 import type { SdpKey, SdpRecord, SdpStore } from '../ports/sdp-store.ts';
 import type { Session, SessionStore } from '../ports/session-store.ts';
 
 type Outcome = 'ok' | 'miss' | 'error';
 
 /** Times one store call and labels it; a read that finds nothing (or a delete of nothing) is a miss. */
-async function timed<T>(metrics: Metrics, store: string, op: string, call: () => Promise<T>, missed: (value: T) => boolean): Promise<T> {
-  const end = metrics.storeDuration.startTimer({ store, op });
-  let outcome: Outcome = 'error';
-  try {
-    const value = await call();
-    outcome = missed(value) ? 'miss' : 'ok';
-    return value;
-  } catch (error) {
-    throw error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError(store, error);
-  } finally {
-    end({ outcome });
-  }
+function timed<T>(metrics: Metrics, store: string, op: string, call: () => Promise<T>, missed: (value: T) => boolean): Promise<T> {
+  return withSpan(`store ${op}`, { 'db.system': store, 'signal.store.op': op }, async (span) => {
+    const end = metrics.storeDuration.startTimer({ store, op });
+    let outcome: Outcome = 'error';
+    try {
+      const value = await call();
+      outcome = missed(value) ? 'miss' : 'ok';
+      return value;
+    } catch (error) {
+      throw error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError(store, error);
+    } finally {
+      end({ outcome });
+      span.setAttribute('signal.store.outcome', outcome);
+    }
+  }, 'client');
 }
 
 const never = () => false;

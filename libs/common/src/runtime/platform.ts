@@ -6,6 +6,7 @@ import { loadConfig, type Config, type ProcessRole } from '../config/config.ts';
 import { EventHub } from '../events/event-hub.ts';
 import { createLogger } from '../observability/logger.ts';
 import { Metrics } from '../observability/metrics.ts';
+import { currentTraceIds } from '../observability/tracing.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import { createBus, createStores, type Stores } from './adapters.ts';
 
@@ -33,8 +34,8 @@ export interface PlatformOptions {
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
   const config = loadConfig(options.env ?? process.env, options.role, () => randomBytes(32).toString('base64url'));
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger({ level: config.http.logLevel, service: options.role });
-  const metrics = new Metrics();
+  const logger = options.logger ?? createLogger({ level: config.http.logLevel, service: options.role, mixin: () => currentTraceIds() ?? {} });
+  const metrics = new Metrics(options.role);
   const stores = await createStores(config.store, clock, metrics);
   const bus = await createBus(config.bus, config.http, logger, metrics);
   const events = new EventHub({ bus, clock, metrics, logger, replicaName: config.http.replicaName });

@@ -114,7 +114,8 @@ function showMessage({ from, text }, mine = false) {
 
 function showPath(pair) {
   if (!pair?.local) return;
-  const end = (candidate) => `${candidate.candidateType} ${candidate.address}:${candidate.port}/${candidate.protocol}`;
+  // Browsers hide host addresses from stats (mDNS privacy) unless the page may capture media.
+  const end = (candidate) => `${candidate.candidateType} ${candidate.address || '[address hidden]'}:${candidate.port}/${candidate.protocol}`;
   $('path').textContent = `Path: ${end(pair.local)} ⇄ ${pair.remote ? end(pair.remote) : '?'}`;
 }
 

@@ -1,2 +1,0 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
-new NodeSDK({ metricReaders: [], logRecordProcessors: [], instrumentations: [] }).start();
