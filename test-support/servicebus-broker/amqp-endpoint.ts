@@ -83,7 +83,6 @@ export class AmqpEndpoint {
       autoaccept: false,
     });
     this.#connections.set(connection, { replyLinks: new Map(), consumers: new Map() });
-    console.log(Date.now() % 100000, 'BROKER accept', connection.options.id);
   }
 
   #state(connection: Connection): ConnectionState | undefined {
@@ -92,7 +91,6 @@ export class AmqpEndpoint {
 
   #onSenderOpen(context: EventContext): void {
     const sender = context.sender!;
-    console.log(Date.now() % 100000, 'BROKER sender_open', context.connection.options.id, sender.name, sender.source?.address);
     const state = this.#state(context.connection);
     const address = sender.source?.address ?? '';
     const attach = remoteAttach(sender);
@@ -117,7 +115,6 @@ export class AmqpEndpoint {
 
   #onReceiverOpen(context: EventContext): void {
     const receiver = context.receiver!;
-    console.log(Date.now() % 100000, 'BROKER receiver_open', context.connection.options.id, receiver.name, receiver.target?.address);
     const address = receiver.target?.address ?? '';
     receiver.set_target({ address });
     setLocalAttach(receiver, { max_message_size: MAX_MESSAGE_SIZE });
@@ -162,7 +159,6 @@ export class AmqpEndpoint {
 
   #reply(connection: Connection, request: Message, applicationProperties: Record<string, unknown>, body?: unknown): void {
     const link = this.#state(connection)?.replyLinks.get(String(request.reply_to));
-    console.log(Date.now() % 100000, 'BROKER reply', connection.options.id, request.application_properties?.operation, 'state?', !!this.#state(connection), 'link?', !!link, link?.is_open());
     link?.send({ correlation_id: request.message_id, application_properties: applicationProperties, body });
   }
 
@@ -213,7 +209,6 @@ export class AmqpEndpoint {
   }
 
   #forget(connection: Connection): void {
-    console.log(Date.now() % 100000, 'BROKER forget', connection.options.id);
     const state = this.#state(connection);
     if (!state) return;
     this.#connections.delete(connection);

@@ -5,6 +5,8 @@ import { startProcess, waitUntil } from '../../../test-support/coturn/managed-pr
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ALL_IN_ONE = fileURLToPath(new URL('../../../services/all-in-one/src/main.ts', import.meta.url));
+// Same command line as `npm start` (the preload is a no-op unless OTEL_* asks for tracing).
+const TRACING_PRELOAD = fileURLToPath(new URL('../../../libs/common/src/observability/tracing-preload.ts', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 
 export interface SignalServer {
@@ -15,13 +17,14 @@ export interface SignalServer {
 
 /**
  * Runs Signal all-in-one as its own process, the way `npm start` does, with only the given
- * environment (plus PATH), and waits for /healthz. Node is this process's own Node 24.
+ * environment (plus PATH, HOST=127.0.0.1 and a free PORT), and waits for /healthz. Node is this
+ * process's own Node 24.
  */
 export async function startSignal(env: Record<string, string>): Promise<SignalServer> {
   if (!existsSync(ALL_IN_ONE)) throw new Error(`Signal all-in-one entry point is missing: ${ALL_IN_ONE}`);
   const port = await freeTcpPort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = startProcess(process.execPath, [ALL_IN_ONE], {
+  const server = startProcess(process.execPath, ['--import', TRACING_PRELOAD, ALL_IN_ONE], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     // A crash mid-test otherwise shows up only as "fetch failed" in some later request.

@@ -24,7 +24,7 @@ function gaugeTotal(exposition: string, name: string): number {
 }
 
 /** Polls /metrics until `name` reads `value`; the server's own gauge says when a long-poll is parked. */
-async function untilGauge(base: string, name: string, value: number, timeoutMs: number): Promise<void> {
+export async function untilGauge(base: string, name: string, value: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (gaugeTotal(await scrape(base), name) !== value) {
     if (Date.now() > deadline) throw new Error(`${name} did not reach ${value} within ${timeoutMs} ms`);

@@ -10,6 +10,8 @@ export const OTLP_SPAN_KIND = { internal: 1, server: 2, client: 3, producer: 4, 
 
 export interface ReceivedSpan {
   serviceName: string | undefined;
+  /** Attributes of the exporting process's resource (k8s.pod.name tells two replicas apart). */
+  resource: Record<string, unknown>;
   traceId: string;
   spanId: string;
   parentSpanId: string | undefined;
@@ -54,10 +56,12 @@ const attributeMap = (attributes: OtlpKeyValue[] = []): Record<string, unknown> 
 
 export function flattenExport(body: OtlpExport): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((resourceSpan) => {
-    const serviceName = attributeMap(resourceSpan.resource?.attributes)['service.name'];
+    const resource = attributeMap(resourceSpan.resource?.attributes);
+    const serviceName = resource['service.name'];
     return (resourceSpan.scopeSpans ?? []).flatMap((scopeSpan) =>
       (scopeSpan.spans ?? []).map((span) => ({
         serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+        resource,
         traceId: span.traceId,
         spanId: span.spanId,
         parentSpanId: span.parentSpanId || undefined,

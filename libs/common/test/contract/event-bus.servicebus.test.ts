@@ -72,6 +72,16 @@ describe('Service Bus adapter specifics (test broker)', () => {
     return bus;
   }
 
+  /**
+   * Waits for one event to go round. Fault tests start from an established receiver: the SDK
+   * leaves a receiver whose claim negotiation was cut by a disconnect waiting 60 s before it retries.
+   */
+  async function flowing(publisher: EventBus, inbox: Inbox): Promise<void> {
+    const event = newEvent('session.revoked', { sessionId: 'warm-up' });
+    await publisher.publish(event);
+    await inbox.waitFor(event.id);
+  }
+
   function nextStatus(bus: EventBus, wanted: BusStatus, timeoutMs: number): Promise<number> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -170,6 +180,7 @@ describe('Service Bus adapter specifics (test broker)', () => {
     const receiver = await busOn(broker);
     const inbox = new Inbox();
     receiver.subscribe(inbox.handler);
+    await flowing(publisher, inbox);
 
     const down = nextStatus(publisher, 'down', 5_000);
     await broker.stop();
@@ -203,6 +214,7 @@ describe('Service Bus adapter specifics (test broker)', () => {
     const bus = await busOn(broker, { autoDeleteOnIdleSeconds: 300, logger });
     const inbox = new Inbox();
     bus.subscribe(inbox.handler);
+    await flowing(bus, inbox);
 
     await broker.stop();
     clock.advance(301_000);
