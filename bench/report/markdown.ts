@@ -1,5 +1,5 @@
 import type { BenchResults, HandshakeResult } from './results.ts';
-import { SYSTEM, type TargetCheck } from './targets.ts';
+import { NOISY_OTHER_CPU_PERCENT, SYSTEM, type TargetCheck } from './targets.ts';
 
 const num = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -14,7 +14,7 @@ function bottleneck(serverCpuPercent: number, loadgenCpuPercent: number): string
   return busy(loadgenCpuPercent) ? 'loadgen' : '-';
 }
 
-export const verdict = (check: TargetCheck) => (check.pass === null ? 'INFO' : check.pass ? 'PASS' : 'FAIL');
+export const verdict = (check: TargetCheck) => `${check.pass === null ? 'INFO' : check.pass ? 'PASS' : 'FAIL'}${check.noisy ? ' (noisy)' : ''}`;
 
 function routesTable(results: BenchResults): string {
   const base = (system: string) => results.routes.find((r) => r.system === system)?.median.requestsPerSecond ?? Number.NaN;
@@ -97,7 +97,7 @@ export function renderMarkdown(results: BenchResults, targets: TargetCheck[]): s
     `# Signal bench, ${results.startedAt}`,
     `Command: \`${results.command}\` (${num(results.durationSeconds)} s). ` +
       `Server pinned to core 0 with taskset, load generator on core 1; each case ${String(config.rounds)} rounds after a warm-up, median round reported. ` +
-      '"other CPU %" is what the rest of the machine used during a round (of 200 for two cores): above ~10 the figures of that row are disturbed.',
+      `"other CPU %" is what the rest of the machine used during a round (of 200 for two cores); a target compared on rows above ${NOISY_OTHER_CPU_PERCENT} is marked (noisy).`,
     table(['', ''], Object.entries(results.environment).map(([key, value]) => [key, value])),
     '## Targets',
     table(['target', 'measured', 'ratio', 'result'], targets.map((t) => [t.target, t.measured, num(t.ratio, 2), verdict(t)])),

@@ -68,7 +68,7 @@ export class AmqpEndpoint {
     container.on('released', (context: EventContext) => this.#onOutcome(context, { kind: 'release' }));
     container.on('modified', (context: EventContext) => this.#onModified(context));
     container.on('rejected', (context: EventContext) => this.#onRejected(context));
-    container.on('sender_close', (context: EventContext) => this.#detachConsumer(context));
+    container.on('sender_close', (context: EventContext) => this.#onSenderClose(context));
     container.on('disconnected', (context: EventContext) => this.#forget(context.connection));
     container.on('connection_close', (context: EventContext) => this.#forget(context.connection));
     // A peer that vanishes mid-frame is a normal event for a fault-testing broker, not a crash.
@@ -200,11 +200,14 @@ export class AmqpEndpoint {
     }
   }
 
-  #detachConsumer(context: EventContext): void {
+  #onSenderClose(context: EventContext): void {
     const state = this.#state(context.connection);
-    const entry = context.sender ? state?.consumers.get(context.sender) : undefined;
-    if (!entry || !context.sender) return;
-    state!.consumers.delete(context.sender);
+    const sender = context.sender;
+    if (!state || !sender) return;
+    state.replyLinks.delete(sender.name);
+    const entry = state.consumers.get(sender);
+    if (!entry) return;
+    state.consumers.delete(sender);
     entry.queue.removeConsumer(entry.consumer);
   }
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ManualClock } from '@signal/common/clock';
+import { sessionKey } from '@signal/common/auth/session-key';
 import { get, login, startSignal, TURN_SECRET, type TestSignal } from '../../../test-support/signal/harness.ts';
 
 let signal: TestSignal;
@@ -16,12 +17,12 @@ afterAll(() => signal.shutdown());
 
 async function loggedInCookie(): Promise<string> {
   // The ice service only reads sessions; create one through the store the way /login would.
-  const id = crypto.randomUUID();
+  const cookieValue = crypto.randomUUID();
   const now = clock.now();
   await signal.platform.stores.sessions.create({
-    id, uuid: crypto.randomUUID(), subject: 's', uid: 'u', name: 'n', authSource: { name: '', code: '' }, createdAt: now, expiresAt: now + 60_000,
+    id: sessionKey(cookieValue), uuid: crypto.randomUUID(), subject: 's', uid: 'u', name: 'n', authSource: { name: '', code: '' }, createdAt: now, expiresAt: now + 60_000,
   });
-  return `sess38b9de00=${id}`;
+  return `sess38b9de00=${cookieValue}`;
 }
 
 test('returns a JSON string holding the seed configuration with verifiable TURN credentials', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ManualClock } from '@signal/common/clock';
+import { sessionKey } from '@signal/common/auth/session-key';
 import { get, JWT_SECRET, login, startSignal, tokenFor, type TestSignal } from '../../../test-support/signal/harness.ts';
 
 let signal: TestSignal;
@@ -37,6 +38,15 @@ test('a valid JWT yields the seed login body and a session cookie', async () => 
   expect(cookie).toContain('HttpOnly');
   expect(cookie).toContain('SameSite=Lax');
   expect(cookie).not.toContain('Secure');
+});
+
+test('the store keys a session by a hash of the cookie, never by the cookie itself', async () => {
+  const user = await login(signal.url);
+  const cookieValue = user.cookie.split('=')[1]!;
+  expect(await signal.platform.stores.sessions.get(cookieValue)).toBeUndefined();
+  const stored = await signal.platform.stores.sessions.get(sessionKey(cookieValue));
+  expect(stored?.uuid).toBe(user.uuid);
+  expect(JSON.stringify(stored)).not.toContain(cookieValue);
 });
 
 test('each login gets its own unguessable session id', async () => {

@@ -32,6 +32,8 @@ export function encodeRequest(request: RawRequest): Buffer {
 export interface RawConnection {
   /** Writes more of the request: a request can be sent in pieces, with pauses between them. */
   send(bytes: Buffer | string): void;
+  /** Resolves once the bytes received so far contain `text` (e.g. an interim `100 Continue`). */
+  received(text: string): Promise<void>;
   /** The answer, once the server has closed the connection; fails after `timeoutMs`. */
   answer: Promise<RawResponse>;
 }
@@ -44,12 +46,16 @@ export async function openConnection(port: number, timeoutMs = 5000): Promise<Ra
     socket.once('error', reject);
   });
   const chunks: Buffer[] = [];
+  const watchers = new Set<() => void>();
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    for (const watcher of watchers) watcher();
+  });
   const answer = new Promise<RawResponse>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`no complete answer within ${timeoutMs} ms; received ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 200))}`));
     }, timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // The server may reset after answering (Node destroys the socket on parser errors).
     socket.on('error', () => {});
     socket.on('close', () => {
@@ -61,7 +67,18 @@ export async function openConnection(port: number, timeoutMs = 5000): Promise<Ra
       }
     });
   });
-  return { send: (bytes) => socket.write(bytes), answer };
+  const received = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!Buffer.concat(chunks).includes(text)) return;
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+      check();
+      answer.then(() => reject(new Error(`connection closed before ${JSON.stringify(text)} arrived`)), reject);
+    });
+  return { send: (bytes) => socket.write(bytes), received, answer };
 }
 
 /** Sends `bytes` at once and reads until the server closes. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Session, SessionStore } from '../ports/session-store.ts';
+import { sessionKey } from './session-key.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,8 +21,10 @@ export class SessionGate {
     this.#cacheMs = cacheSeconds * 1000;
   }
 
-  async resolve(sessionId: string | undefined): Promise<Session | undefined> {
-    if (sessionId === undefined || !UUID.test(sessionId)) return undefined;
+  /** The live session a cookie value names. */
+  async resolve(cookieValue: string | undefined): Promise<Session | undefined> {
+    if (cookieValue === undefined || !UUID.test(cookieValue)) return undefined;
+    const sessionId = sessionKey(cookieValue);
     const now = this.#clock.now();
     const cached = this.#cache.get(sessionId);
     if (cached !== undefined) {
@@ -36,6 +39,7 @@ export class SessionGate {
     return session;
   }
 
+  /** Forgets a cached session by its store key (session.revoked carries the key, never the cookie). */
   revoke(sessionId: string): void {
     this.#cache.delete(sessionId);
   }

@@ -29,6 +29,12 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   app.set('trust proxy', config.http.trustProxy);
   app.set('etag', false);
   app.use(requestId);
+  // While draining, every answer ends its connection: a keep-alive client (or the ingress) then
+  // reconnects to a replica that is staying, instead of holding this one open until the drain timeout.
+  app.use((_req, res, next) => {
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
+    next();
+  });
   app.use(requestMetrics(metrics, config.role));
   app.use(
     pinoHttp({

@@ -7,7 +7,7 @@
  * and logs with pino on stdout, so the SDK's OTLP metric and log pipelines are switched off
  * rather than left to their default of pushing to an OTLP endpoint.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
@@ -19,6 +19,23 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function isUntracedRequest(request: IncomingMessage): boolean {
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
   return UNTRACED_PATHS.has(path);
+}
+
+/**
+ * Cosmos DB names an item in the URL (`…/docs/<id>`), and a session's item id is its cookie
+ * value: a bearer credential. Outgoing client spans therefore record `url.full` with everything
+ * after `/docs/` (id, sub-resources, query) replaced. The URL is otherwise rebuilt as the HTTP
+ * instrumentation builds it: a start-span hook's attributes override the instrumentation's own.
+ */
+const ITEM_ID = /(\/docs\/).*$/s;
+
+function redactedItemUrl(request: RequestOptions): Record<string, string> {
+  const path = request.path ?? '/';
+  if (!ITEM_ID.test(path)) return {};
+  let host = request.host ?? request.hostname ?? 'localhost';
+  const port = String(request.port ?? '');
+  if (!host.includes(':') && port !== '' && port !== '80' && port !== '443') host += `:${port}`;
+  return { 'url.full': `${request.protocol ?? 'http:'}//${host}${path.replace(ITEM_ID, '$1REDACTED')}` };
 }
 
 /** `services/<name>/src/main.ts` runs as `signal-<name>`, unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise. */
@@ -45,7 +62,7 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntracedRequest }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntracedRequest, startOutgoingSpanHook: redactedItemUrl }),
       // Middleware spans (helmet, cors, body parsers) add nothing an SRE acts on; router and
       // handler spans keep the route template and the handler's own time.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),

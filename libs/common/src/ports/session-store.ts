@@ -1,5 +1,6 @@
-/** A logged-in user's Signal session; `id` is the cookie value, `uuid` the peer id others address. */
+/** A logged-in user's Signal session; `uuid` is the peer id others address. */
 export interface Session {
+  /** Store key: `sessionKey(cookie value)`, so the database never holds the credential itself. */
   id: string;
   uuid: string;
   subject: string;

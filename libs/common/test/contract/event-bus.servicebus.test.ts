@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceBusClient } from '@azure/service-bus';
+import fc from 'fast-check';
 import { startBroker, type Broker, type BrokerOptions } from '../../../../test-support/servicebus-broker/index.ts';
 import { createAdministrationClient } from '../../src/adapters/servicebus/administration-client.ts';
 import {
@@ -7,6 +8,7 @@ import {
   type BusLogger,
   type ServiceBusEventBusOptions,
 } from '../../src/adapters/servicebus/service-bus-event-bus.ts';
+import { subscriptionNameFor } from '../../src/adapters/servicebus/subscription-provisioner.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { DependencyUnavailableError } from '../../src/errors.ts';
 import type { BusStatus, EventBus } from '../../src/ports/event-bus.ts';
@@ -53,6 +55,23 @@ if (realNamespace) {
     dispose: async () => {},
   }));
 }
+
+describe('subscriptionNameFor', () => {
+  test('turns any pod name into a valid, unique Service Bus subscription name', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), (replica) => {
+        const name = subscriptionNameFor(replica);
+        expect(name.length).toBeLessThanOrEqual(50);
+        expect(name).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/);
+        expect(subscriptionNameFor(replica)).not.toBe(name);
+      }),
+    );
+  });
+
+  test('keeps a readable pod name as the prefix', () => {
+    expect(subscriptionNameFor('signaling-5d8c7b9f4-x2k8q')).toMatch(/^signaling-5d8c7b9f4-x2k8q-[0-9a-f]{8}$/);
+  });
+});
 
 describe('Service Bus adapter specifics (test broker)', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -195,6 +214,24 @@ describe('Service Bus adapter specifics (test broker)', () => {
     const event = newEvent('session.revoked', { sessionId: 'after' });
     await publisher.publish(event);
     await inbox.waitFor(event.id);
+  });
+
+  test('replaces a receiver that an outage cut off while it was still attaching', async () => {
+    const broker = await brokerWith();
+    const bus = await busOn(broker);
+    const inbox = new Inbox();
+    bus.subscribe(inbox.handler);
+    // start() resolves once the subscription exists; the streaming link is typically still
+    // negotiating its claim now, which the SDK alone would only retry after 60 s.
+    const down = nextStatus(bus, 'down', 5_000);
+    await broker.stop();
+    await down;
+    const up = nextStatus(bus, 'up', 10_000);
+    await broker.restart();
+    await up;
+    const event = newEvent('session.revoked', { sessionId: 'after' });
+    await bus.publish(event);
+    await inbox.waitFor(event.id, 10_000);
   });
 
   test('a publish that finds the broker gone rejects within the bound and turns the status down', async () => {

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { badRequest, HttpError, unauthorized } from '@signal/common/errors';
 import type { Platform } from '@signal/common/runtime/platform';
 import type { Session } from '@signal/common/ports/session-store';
+import { sessionKey } from '@signal/common/auth/session-key';
 import { identityFromClaims } from '../domain/identity.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { sessionCookieOptions } from '../domain/cookie-options.ts';
@@ -30,13 +31,14 @@ export function login(platform: Platform, verify: TokenVerifier) {
   const { config, clock, stores, metrics } = platform;
   return async (req: Request, res: Response): Promise<void> => {
     let session: Session;
+    const cookieValue = randomUUID();
     try {
       const claims = await verify(bearerToken(req));
       const identity = identityFromClaims(claims);
       if (identity === undefined) throw unauthorized('Token has no subject');
       const now = clock.now();
       session = {
-        id: randomUUID(),
+        id: sessionKey(cookieValue),
         ...identity,
         authSource: { name: adaptHeader(req, 'x-adapt-host'), code: adaptHeader(req, 'x-adapt-handler') },
         adaptUrl: adaptHeader(req, 'x-adapt-url'),
@@ -49,7 +51,7 @@ export function login(platform: Platform, verify: TokenVerifier) {
       throw error;
     }
     metrics.logins.inc({ outcome: 'success' });
-    res.cookie(config.session.cookieName, session.id, sessionCookieOptions(config.session, config.session.ttlSeconds * 1000));
+    res.cookie(config.session.cookieName, cookieValue, sessionCookieOptions(config.session, config.session.ttlSeconds * 1000));
     res.json({
       session: {
         auth_source: session.authSource,

@@ -7,7 +7,7 @@ export type ServiceBusCredentials =
   | { connectionString: string }
   | { namespace: string; credential: TokenCredential };
 
-export const isDevelopmentEmulator = (connectionString: string) => /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);
+const isDevelopmentEmulator = (connectionString: string) => /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);
 
 /**
  * @azure/service-bus 7.9.5 always calls the administration API over https, even for

@@ -103,6 +103,8 @@ export class ServiceBusEventBus implements EventBus {
   #probeTimer: NodeJS.Timeout | undefined;
   #probing = false;
   #recreating: Promise<void> | undefined;
+  /** Code of the last receive error logged: the SDK reports every failed retry cycle. */
+  #lastReceiveError: string | undefined;
   #receiving: Receiving | undefined;
   #closing: Promise<void> | undefined;
 
@@ -116,8 +118,12 @@ export class ServiceBusEventBus implements EventBus {
         : new ServiceBusClient(credentials.namespace, credentials.credential, { retryOptions: RETRY_OPTIONS });
     const admin = options.subscription === undefined ? createAdministrationClient(credentials) : undefined;
     const subscription = options.subscription ?? subscriptionNameFor(options.replicaName);
+    let created = false;
     try {
-      if (admin) await createReplicaSubscription(admin, topic, subscription, options.autoDeleteOnIdleSeconds ?? 300);
+      if (admin) {
+        await createReplicaSubscription(admin, topic, subscription, options.autoDeleteOnIdleSeconds ?? 300);
+        created = true;
+      }
       const wiring: Wiring = {
         client,
         sender: client.createSender(topic),
@@ -129,6 +135,7 @@ export class ServiceBusEventBus implements EventBus {
       await bus.#open();
       return bus;
     } catch (error) {
+      if (created) await admin?.deleteSubscription(topic, subscription).catch(() => {});
       await client.close().catch(() => {});
       throw error;
     }
@@ -221,8 +228,8 @@ export class ServiceBusEventBus implements EventBus {
 
   /**
    * A connection that drops while the SDK negotiates the receiver's claim leaves that receiver
-   * waiting out a fixed 60 s timeout before its own retry starts (the request is never failed).
-   * After an outage the receiver is therefore replaced instead of trusted to recover.
+   * waiting out a fixed 60 s timeout before its own retry starts (the SDK never fails the pending
+   * request). After an outage the receiver is therefore replaced instead of trusted to recover.
    */
   async #restartReceiving(): Promise<void> {
     await this.#stopReceiving();
@@ -231,6 +238,7 @@ export class ServiceBusEventBus implements EventBus {
 
   #deliver(message: ServiceBusReceivedMessage): void {
     this.#markUp();
+    this.#lastReceiveError = undefined;
     const decoded = fromServiceBusMessage(message);
     if (!decoded.ok) {
       this.#options.logger.warn({ messageId: message.messageId, reason: decoded.reason }, 'malformed event dropped');
@@ -249,14 +257,16 @@ export class ServiceBusEventBus implements EventBus {
     }
   }
 
-  /** The SDK keeps retrying by itself; this only repairs what retrying cannot. */
+  /** The SDK keeps retrying by itself; this reports, and repairs what retrying cannot. */
   #onReceiveError({ error }: ProcessErrorArgs): void {
     if (this.#closing) return;
-    if (isServiceBusError(error) && error.code === 'MessagingEntityNotFound') {
-      this.#recreateSubscription(error);
-      return;
+    const code = isServiceBusError(error) ? error.code : error.name;
+    if (code !== this.#lastReceiveError) {
+      this.#lastReceiveError = code;
+      this.#options.logger.warn({ err: error, subscription: this.#wiring.subscription }, 'receiving events failed; retrying');
     }
-    void this.#probe();
+    if (code === 'MessagingEntityNotFound') this.#recreateSubscription(error);
+    else void this.#probe();
   }
 
   /**

@@ -1,0 +1,42 @@
+import type { BenchResults, HandshakeResult, HandshakeRound } from '../report/results.ts';
+import { checkTargets } from '../report/targets.ts';
+
+const round = (p99Ms: number, otherCpuPercent = 0): HandshakeRound => ({
+  handshakesPerSecond: 200,
+  p50Ms: 1,
+  p99Ms,
+  maxMs: p99Ms,
+  errors: 0,
+  cpuMicrosPerHandshake: 100,
+  serverCpuPercent: 20,
+  loadgenCpuPercent: 20,
+  otherCpuPercent,
+  loadgenLagP99Ms: 1,
+});
+
+const handshake = (system: string, mode: HandshakeResult['mode'], median: HandshakeRound): HandshakeResult => ({ system, mode, load: 200, rounds: [median], median });
+
+function results(handshakes: HandshakeResult[]): BenchResults {
+  return { startedAt: '', durationSeconds: 0, command: '', environment: {}, config: {}, routes: [], handshakes, idle: [], skipped: [], profiles: [] };
+}
+
+test('latency targets compare medians of the same load and flag noisy rounds', () => {
+  const checks = checkTargets(
+    results([
+      handshake('Signal all-in-one', 'long-poll', round(12)),
+      handshake('protocol floor', 'long-poll', round(10)),
+      handshake('Signal all-in-one', 'polling 1 s', round(1500, 60)),
+      handshake('PeerJS server', 'websocket', round(6)),
+    ]),
+    [200],
+  );
+  expect(checks.map((c) => [c.target.split(' @')[0], c.ratio, c.pass, c.noisy])).toEqual([
+    ['long-poll handshake p99 <= 1.5x protocol floor', 1.2, true, false],
+    ['long-poll p99 >= 100x better than 1 s polling', 125, true, true],
+    ['long-poll p99 beside PeerJS (4 HTTP requests vs 2 WS messages)', 2, null, false],
+  ]);
+});
+
+test('a target whose figures are missing is not reported at all', () => {
+  expect(checkTargets(results([handshake('protocol floor', 'long-poll', round(10))]), [200])).toEqual([]);
+});
