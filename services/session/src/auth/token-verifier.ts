@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import type { AuthConfig } from '@signal/common/config/config';
@@ -8,15 +9,21 @@ export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 
 export const MAX_TOKEN_BYTES = 8192;
 
-type KeySource = string | ((header: jwt.JwtHeader) => Promise<string>);
+type Key = string | KeyObject;
+type KeySource = KeyObject | ((header: jwt.JwtHeader) => Promise<Key>);
 
 function keySource(auth: AuthConfig): KeySource {
   switch (auth.mode) {
+    // Key objects are built once: given strings, jsonwebtoken would parse them again on every login.
     case 'secret':
     case 'dev':
-      return auth.secret;
+      return createSecretKey(Buffer.from(auth.secret));
     case 'public-key':
-      return auth.publicKey;
+      try {
+        return createPublicKey(auth.publicKey);
+      } catch {
+        throw new Error('AUTH_JWT_PUBLIC_KEY is not a valid PEM public key');
+      }
     case 'jwks': {
       const client = new JwksClient({ jwksUri: auth.jwksUrl, cache: true, cacheMaxAge: 600_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 2000 });
       return async (header) => {
@@ -68,7 +75,7 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw unauthorized('Token too large');
     const decoded = decodeUnverified(token);
     if (decoded === null || typeof decoded.payload !== 'object') throw unauthorized('Invalid token');
-    const key = typeof source === 'string' ? source : await source(decoded.header);
+    const key = source instanceof KeyObject ? source : await source(decoded.header);
     try {
       return jwt.verify(token, key, options) as Record<string, unknown>;
     } catch (error) {

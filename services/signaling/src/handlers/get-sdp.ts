@@ -8,12 +8,16 @@ import { parseSdpQuery } from '../domain/validation.ts';
  * GET /offer and GET /answer: the user asks for the SDP a peer (signalId) sent them in a room.
  * 200 with {from, sdp} when there is one, 204 when not; with `wait` the request long-polls.
  */
+const CLIENT_GONE = new Error('client closed the connection');
+
 export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, maxWaitSeconds: number) {
   return async (req: Request, res: Response): Promise<void> => {
     const query = parseSdpQuery(req.query, maxWaitSeconds);
     const { session } = res.locals;
     const gone = new AbortController();
-    res.once('close', () => gone.abort());
+    // Only a request that is still unanswered has a client to lose; aborting after the response
+    // would build a DOMException for nothing on every request.
+    res.once('close', () => res.writableFinished || gone.abort(CLIENT_GONE));
     const record = await exchange.read(type, session.uuid, session.id, query, gone.signal);
     if (gone.signal.aborted) return;
     if (record === undefined) {

@@ -4,10 +4,17 @@ interface Expiring {
   expiresAt: number;
 }
 
+/** Freezes a record and the objects it holds, so one stored value can be handed to every reader. */
+function deepFreeze<V>(value: V): V {
+  for (const field of Object.values(value as object)) if (typeof field === 'object' && field !== null) deepFreeze(field);
+  return Object.freeze(value);
+}
+
 /**
  * A Map whose values vanish at their `expiresAt`. Reads check expiry against the injected clock;
  * a periodic sweep (unref'd, so it never keeps the process alive) bounds memory held by entries
- * nobody reads again.
+ * nobody reads again. Values are copied once on the way in and frozen, so readers share them
+ * without a copy per read and nobody can change what is stored.
  */
 export class ExpiringMap<V extends Expiring> {
   readonly #entries = new Map<string, V>();
@@ -21,7 +28,7 @@ export class ExpiringMap<V extends Expiring> {
   }
 
   set(key: string, value: V): void {
-    this.#entries.set(key, structuredClone(value));
+    this.#entries.set(key, deepFreeze(structuredClone(value)));
   }
 
   get(key: string): V | undefined {
@@ -31,7 +38,7 @@ export class ExpiringMap<V extends Expiring> {
       this.#entries.delete(key);
       return undefined;
     }
-    return structuredClone(value);
+    return value;
   }
 
   delete(key: string): boolean {

@@ -3,16 +3,16 @@ import type { BusStatus, EventBus, EventEnvelope } from '../../ports/event-bus.t
 /**
  * Event fan-out inside one process: every subscriber gets every event, the publisher's own
  * included, exactly as the Service Bus adapter delivers them across replicas. Delivery is
- * deferred to a microtask so publishers never run subscriber code on their own stack.
+ * deferred to a microtask per subscriber so publishers never run subscriber code on their own
+ * stack and one failing subscriber cannot keep the event from the others. Subscribers share one
+ * frozen copy.
  */
 export class InProcessBus implements EventBus {
   readonly #handlers = new Set<(event: EventEnvelope) => void>();
 
   async publish(event: EventEnvelope): Promise<void> {
-    const copy = structuredClone(event);
-    queueMicrotask(() => {
-      for (const handler of this.#handlers) handler(copy);
-    });
+    const copy = Object.freeze({ ...event, data: Object.freeze({ ...event.data }) });
+    for (const handler of this.#handlers) queueMicrotask(() => handler(copy));
   }
 
   subscribe(handler: (event: EventEnvelope) => void): () => void {
