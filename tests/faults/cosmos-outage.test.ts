@@ -4,9 +4,9 @@
  * liveness stays on (a dependency outage must not get pods restarted), and when Cosmos returns
  * the same process serves again with the data written before the outage intact.
  */
-import { randomUUID } from 'node:crypto';
 import { startCosmosServer, type CosmosTestServer } from '../../test-support/cosmos/cosmos-server.ts';
 import { get, login, post, ROOM, sdpQuery, sdpText, startSignal, tokenFor, type LoggedIn, type TestSignal } from '../../test-support/signal/harness.ts';
+import { cosmosEnv } from './support/cosmos-replicas.ts';
 
 const DEADLINE_MS = 500;
 /** HTTP, Express and scheduling on a shared two-core machine on top of the store deadline. */
@@ -22,9 +22,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   cosmos = await startCosmosServer();
-  signal = await startSignal({
-    env: { STORE: 'cosmos', COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_CREATE_IF_MISSING: 'true', COSMOS_DATABASE: `faults-${randomUUID()}`, COSMOS_REQUEST_TIMEOUT_MS: String(DEADLINE_MS) },
-  });
+  signal = await startSignal({ env: cosmosEnv(cosmos, DEADLINE_MS) });
   [alice, bob] = [await login(signal.url), await login(signal.url)];
   expect((await post(signal.url, '/offer', alice.cookie, { to: bob.uuid, sdp: sdpText('before the outage'), room: ROOM })).status).toBe(200);
 });
@@ -55,7 +53,6 @@ async function expectUnavailableFast(name: string, request: () => Promise<Respon
   const res = await request();
   const elapsed = performance.now() - started;
   expect({ name, status: res.status, body: await res.json(), retryAfter: res.headers.get('retry-after') }).toEqual({ name, status: 503, body: { body: 'Storage unavailable' }, retryAfter: '1' });
-  console.log(name, Math.round(elapsed));
   expect(elapsed).toBeLessThan(DEADLINE_MS + MARGIN_MS);
 }
 

@@ -5,32 +5,17 @@
  * in-process bus cannot wake a long-poll across processes), and the handshake completes. The
  * crashed replica comes back and serves the same state.
  */
-import { randomUUID } from 'node:crypto';
-import { startCosmosServer, type CosmosTestServer } from '../../test-support/cosmos/cosmos-server.ts';
-import { startChildService, type ChildService } from '../../test-support/signal/child-service.ts';
 import { get, login, post, ROOM, sdpQuery, sdpText } from '../../test-support/signal/harness.ts';
+import { cosmosReplicas, type CosmosReplicas } from './support/cosmos-replicas.ts';
 
-let cosmos: CosmosTestServer;
-let env: Record<string, string>;
-const started: ChildService[] = [];
-
+let replicas: CosmosReplicas;
 beforeAll(async () => {
-  cosmos = await startCosmosServer();
-  env = { STORE: 'cosmos', BUS: 'memory', COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_CREATE_IF_MISSING: 'true', COSMOS_DATABASE: `crash-${randomUUID()}` };
+  replicas = await cosmosReplicas();
 });
-afterAll(async () => {
-  await Promise.all(started.map((child) => child.kill()));
-  await cosmos.stop();
-});
-
-async function replica(): Promise<ChildService> {
-  const child = await startChildService('all-in-one', env);
-  started.push(child);
-  return child;
-}
+afterAll(() => replicas.dispose());
 
 test('a replica killed mid-handshake: the handshake completes through the other, and the restarted one serves it too', async () => {
-  const [first, second] = [await replica(), await replica()];
+  const [first, second] = [await replicas.start(), await replicas.start()];
   const alice = await login(first.url);
   const bob = await login(second.url);
 
@@ -54,7 +39,7 @@ test('a replica killed mid-handshake: the handshake completes through the other,
   expect(answer.status).toBe(200);
   expect(await answer.json()).toEqual({ from: bob.uuid, sdp: sdpText('answer') });
 
-  const restarted = await replica();
+  const restarted = await replicas.start();
   expect((await get(restarted.url, '/readyz')).status).toBe(200);
   expect(await get(restarted.url, `/answer?${sdpQuery(bob.uuid)}`, alice.cookie).then((res) => res.json())).toEqual({ from: bob.uuid, sdp: sdpText('answer') });
   expect((await post(restarted.url, '/expire', alice.cookie, { source: alice.uuid, type: 'offer', destination: bob.uuid, room: ROOM })).status).toBe(200);

@@ -5,40 +5,27 @@
  * within the grace period; the accepted write is there for the next process.
  */
 import { randomUUID } from 'node:crypto';
-import { startCosmosServer, type CosmosTestServer } from '../../test-support/cosmos/cosmos-server.ts';
-import { startChildService, type ChildService } from '../../test-support/signal/child-service.ts';
+import type { ChildService } from '../../test-support/signal/child-service.ts';
 import { get, login, ROOM, sdpQuery, sdpText } from '../../test-support/signal/harness.ts';
 import { openConnection } from '../security/support/raw-http.ts';
+import { cosmosReplicas, type CosmosReplicas } from './support/cosmos-replicas.ts';
 
 /** Helm's terminationGracePeriodSeconds must exceed this; the drain itself should take far less. */
 const GRACE_MS = 10_000;
 
-let cosmos: CosmosTestServer;
-let env: Record<string, string>;
-const started: ChildService[] = [];
-
+let replicas: CosmosReplicas;
 beforeAll(async () => {
-  cosmos = await startCosmosServer();
-  env = { STORE: 'cosmos', COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_CREATE_IF_MISSING: 'true', COSMOS_DATABASE: `sigterm-${randomUUID()}`, COSMOS_REQUEST_TIMEOUT_MS: '500' };
+  replicas = await cosmosReplicas();
 });
-afterAll(async () => {
-  await Promise.all(started.map((child) => child.kill()));
-  await cosmos.stop();
-});
-
-async function start(): Promise<ChildService> {
-  const child = await startChildService('all-in-one', env);
-  started.push(child);
-  return child;
-}
+afterAll(() => replicas.dispose());
 
 async function waiters(child: ChildService): Promise<number> {
   const text = await (await fetch(`${child.url}/metrics`)).text();
-  return Number(/^signal_longpoll_waiters\{service="signaling"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  return Number(/^signal_longpoll_waiters(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
 test('drain: not ready, long-polls answered, in-flight POST completes, no new connections, exit 0; the write survives', async () => {
-  const signal = await start();
+  const signal = await replicas.start();
   const [alice, bob] = [await login(signal.url), await login(signal.url)];
 
   // A long-poll that nothing will answer before the shutdown does.
@@ -80,7 +67,7 @@ test('drain: not ready, long-polls answered, in-flight POST completes, no new co
   expect(signal.logs.some((line) => line.msg === 'shutting down' && line.signal === 'SIGTERM')).toBe(true);
 
   // No accepted write lost: the next process reads it from Cosmos, and the sessions too.
-  const next = await start();
+  const next = await replicas.start();
   const offer = await get(next.url, `/offer?${sdpQuery(alice.uuid)}`, bob.cookie);
   expect(offer.status).toBe(200);
   expect(await offer.json()).toEqual({ from: alice.uuid, sdp: sdpText('sent across a shutdown') });

@@ -18,11 +18,12 @@ async function withSignal(env: Record<string, string | undefined>, run: (signal:
   }
 }
 
-/** The value of one sample in a Prometheus text scrape, 0 when absent. */
-async function scraped(signal: TestSignal, sample: string): Promise<number> {
+/** The value of the sample of `name` whose labels include `labels`, in a real scrape; 0 when absent. */
+async function scraped(signal: TestSignal, name: string, labels: Record<string, string>): Promise<number> {
   const text = await (await fetch(`${signal.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
-  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((pair) => l.includes(pair)));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
 async function expectTooMany(res: Response): Promise<void> {
@@ -43,7 +44,7 @@ describe('per-IP rate limit (RATE_LIMIT_PER_IP_PER_MINUTE)', () => {
       await expectTooMany(await get(signal.url, '/openapi.json'));
       await expectTooMany(await post(signal.url, '/offer', undefined, {}));
       for (const path of ['/healthz', '/readyz', '/metrics']) expect((await get(signal.url, path)).status).toBe(200);
-      expect(await scraped(signal, 'signal_rate_limited_total{scope="ip"}')).toBe(2);
+      expect(await scraped(signal, 'signal_rate_limited_total', { scope: 'ip' })).toBe(2);
     });
   });
 
@@ -77,7 +78,7 @@ describe('per-session rate limit (RATE_LIMIT_PER_SESSION_PER_MINUTE)', () => {
         await expectTooMany(await get(signal.url, `/offer?${sdpQuery(bob.uuid)}`, alice.cookie));
         expect((await get(signal.url, '/ice_servers', bob.cookie)).status).toBe(200);
         for (let i = 0; i < 6; i += 1) expect((await get(signal.url, '/openapi.json')).status).toBe(200);
-        expect(await scraped(signal, 'signal_rate_limited_total{scope="session"}')).toBe(1);
+        expect(await scraped(signal, 'signal_rate_limited_total', { scope: 'session' })).toBe(1);
         // The limiter keys on a digest of the cookie: the session id itself is in no log line.
         const sessionId = alice.cookie.split('=')[1] ?? '';
         expect(lines.length).toBeGreaterThan(10);

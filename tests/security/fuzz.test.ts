@@ -168,7 +168,7 @@ afterAll(() => signal.shutdown());
 
 // ---- properties --------------------------------------------------------------------------------
 
-test('any method, path, query, headers, cookie, body and encoding: no 5xx, errors in the envelope', async () => {
+test('any method, path, query, headers, cookie, body and encoding: no 5xx, errors in the envelope, no write when rejected', async () => {
   const shape = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
     target: fc.tuple(pathArb, fc.option(queryArb, { nil: undefined })).map(([path, query]) => (query === undefined ? path : `${path}?${query}`)),
@@ -180,7 +180,9 @@ test('any method, path, query, headers, cookie, body and encoding: no 5xx, error
   });
   await fc.assert(
     fc.asyncProperty(shape, async (s) => {
-      await send(s);
+      const before = await storeWrites();
+      const res = await send(s);
+      if (res.status >= 400) expect(await storeWrites()).toBe(before);
     }),
     { numRuns: 1000 },
   );
@@ -196,7 +198,7 @@ test('GET /offer and /answer with any query string from a live session: 200/204 
       const res = await send({ method: 'GET', target: `${path}?${query}`, headers: [], cookie: LIVE, contentType: undefined, encoding: undefined, body: Buffer.alloc(0) });
       expect([200, 204, 400]).toContain(res.status);
     }),
-    { numRuns: 400 },
+    { numRuns: 500 },
   );
 }, 60_000);
 
@@ -238,6 +240,7 @@ test('rejected POSTs to /offer, /answer and /expire write nothing and leave the 
       encoding: encodingArb,
     }),
   );
+  const RUNS = 500;
   let rejected = 0;
   await fc.assert(
     fc.asyncProperty(shape, async (s) => {
@@ -253,9 +256,10 @@ test('rejected POSTs to /offer, /answer and /expire write nothing and leave the 
       expect(await storeWrites()).toBe(before);
       expect(await slotsHold()).toBe(true);
     }),
-    { numRuns: 400 },
+    { numRuns: RUNS },
   );
-  expect(rejected).toBeGreaterThan(300);
+  // Most broken bodies stay broken (the few valid by chance were re-seeded): the property was exercised.
+  expect(rejected).toBeGreaterThan(RUNS * 0.75);
 }, 60_000);
 
 test('any bearer token on /login: 401 in the envelope, and no session is created', async () => {
@@ -278,7 +282,7 @@ test('any bearer token on /login: 401 in the envelope, and no session is created
       expect(res.headers['set-cookie']).toBeUndefined();
       expect(await storeWrites()).toBe(before);
     }),
-    { numRuns: 400 },
+    { numRuns: 500 },
   );
 }, 60_000);
 
@@ -293,6 +297,6 @@ test('no cookie but a live session cookie gets past the session check', async ()
       const res = await send({ method: 'GET', target, headers: [], cookie, contentType: undefined, encoding: undefined, body: Buffer.alloc(0) });
       expect([401, 431]).toContain(res.status);
     }),
-    { numRuns: 300 },
+    { numRuns: 400 },
   );
 }, 60_000);

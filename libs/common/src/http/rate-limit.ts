@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
+import { sessionKey } from '../auth/session-key.ts';
 import type { Config } from '../config/config.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { readCookie } from './cookies.ts';
@@ -43,12 +43,6 @@ function limiter(options: LimiterOptions, metrics: Metrics, logger: Logger): Req
 }
 
 /**
- * The session cookie's value is a bearer credential, so the limiter keys on a digest of it: the
- * raw value never sits in the store's keys nor in any debug output of the library.
- */
-const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
-
-/**
  * Per client IP (X-Forwarded-For believed only for TRUST_PROXY hops; IPv6 grouped by /56 as the
  * library does) on every path but the operational ones, then per session on requests that carry
  * the session cookie. A limit of 0 turns its limiter off.
@@ -63,7 +57,9 @@ export function rateLimits(config: Config, metrics: Metrics, logger: Logger): Re
   if (perSessionPerMinute > 0) {
     const cookie = (req: Request) => readCookie(req.headers.cookie, config.session.cookieName);
     const skip = (req: Request) => operational(req) || cookie(req) === undefined;
-    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: (req) => digest(cookie(req) ?? '') }, metrics, logger));
+    // Keyed as the session store keys sessions, by a digest: the cookie, a bearer credential, is
+    // never a key in the limiter's memory nor in the library's debug output.
+    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: (req) => sessionKey(cookie(req) ?? '') }, metrics, logger));
   }
   return handlers;
 }
