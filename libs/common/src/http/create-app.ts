@@ -1,18 +1,17 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Platform } from '../runtime/platform.ts';
 import { corsAllowList } from './cors-allow-list.ts';
 import { errorHandler, methodNotAllowed, notFound } from './error-handler.ts';
-import { healthRouter } from './health.ts';
-import { openApiRouter } from './openapi-router.ts';
+import { healthRoutes } from './health.ts';
+import { serveOpenApi } from './openapi-router.ts';
 import { rateLimits } from './rate-limit.ts';
-import { requestId, requestMetrics, tagService } from './request-context.ts';
+import { requestContext } from './request-context.ts';
 
 /** One service's contribution to an HTTP app. */
 export interface ServiceModule {
   name: string;
-  /** The paths its router serves; requests to them carry this service's metric label. */
+  /** The route templates its router serves; requests to them carry this service's metric label. */
   paths: string[];
   router: Router;
   /** Called on SIGTERM before the server drains: answer long-polls, stop timers. */
@@ -28,25 +27,8 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.set('etag', false);
-  app.use(requestId);
-  // While draining, every answer ends its connection: a keep-alive client (or the ingress) then
-  // reconnects to a replica that is staying, instead of holding this one open until the drain timeout.
-  app.use((_req, res, next) => {
-    if (isShuttingDown()) res.setHeader('Connection', 'close');
-    next();
-  });
-  app.use(requestMetrics(metrics, config.role));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug'),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  const serviceOf = new Map(services.flatMap((service) => service.paths.map((path) => [path, service.name] as const)));
+  app.use(requestContext({ metrics, logger, serviceOf, fallbackService: config.role, isShuttingDown }));
   // Over plain local http (SESSION_COOKIE_SECURE=false) an upgrade-insecure-requests policy would
   // send the demo page's requests to an https port that does not exist.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.session.cookieSecure ? [] : null } } }));
@@ -57,13 +39,10 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   // request costs no parse.
   for (const limit of rateLimits(config, metrics, logger)) app.use(limit);
   app.use(express.json({ limit: config.signaling.sdpMaxBytes + 4096, strict: true }));
-  app.use(healthRouter(platform, isShuttingDown));
-  app.use(openApiRouter);
+  healthRoutes(app, platform, isShuttingDown);
+  app.get('/openapi.json', serveOpenApi);
   extra?.(app);
-  for (const service of services) {
-    app.all(service.paths, tagService(service.name));
-    app.use(service.router);
-  }
+  for (const service of services) app.use(service.router);
   app.all(services.flatMap((service) => service.paths), methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -36,6 +36,7 @@ function clientMessage(error: BodyParserError): { status: number; message: strin
 /** Maps every failure to the seed's `{"body": "..."}` envelope; stack traces only reach the log. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
+    const { requestId } = res.locals;
     if (res.headersSent) {
       res.destroy();
       return;
@@ -45,7 +46,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof DependencyUnavailableError) {
-      logger.warn({ dependency: error.dependency, err: error.cause }, 'dependency unavailable');
+      logger.warn({ requestId, dependency: error.dependency, err: error.cause }, 'dependency unavailable');
       res.set('Retry-After', '1').status(503).json({ body: DEPENDENCY_MESSAGES[error.dependency] ?? 'Service unavailable' });
       return;
     }
@@ -54,7 +55,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(known.status).json({ body: known.message });
       return;
     }
-    logger.error({ err: error }, 'unhandled error');
+    logger.error({ requestId, err: error }, 'unhandled error');
     res.status(500).json({ body: 'Internal error' });
   };
 }

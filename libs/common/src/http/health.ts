@@ -1,11 +1,10 @@
-import { Router } from 'express';
+import type { Express } from 'express';
 import type { Platform } from '../runtime/platform.ts';
 
 const READY_TIMEOUT_MS = 2000;
 
 /** Liveness, readiness (every store answers; the bus may be down: Signal degrades, it does not stop) and metrics. */
-export function healthRouter(platform: Platform, isShuttingDown: () => boolean): Router {
-  const router = Router();
+export function healthRoutes(router: Express, platform: Platform, isShuttingDown: () => boolean): void {
   router.get('/healthz', (_req, res) => {
     res.json({ body: 'ok' });
   });
@@ -18,7 +17,6 @@ export function healthRouter(platform: Platform, isShuttingDown: () => boolean):
   router.get('/metrics', async (_req, res) => {
     res.type(platform.metrics.registry.contentType).send(await platform.metrics.registry.metrics());
   });
-  return router;
 }
 
 async function storeProblems(platform: Platform): Promise<string[]> {

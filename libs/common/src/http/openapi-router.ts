@@ -1,8 +1,8 @@
-import { Router } from 'express';
+import type { Request, Response } from 'express';
 import { openApiDocument } from './openapi.ts';
 
 const body = JSON.stringify(openApiDocument);
 
-export const openApiRouter = Router().get('/openapi.json', (_req, res) => {
+export function serveOpenApi(_req: Request, res: Response): void {
   res.type('application/json').send(body);
-});
+}

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * Paths pino blanks out wherever they appear in a log object: credentials, cookies and SDP bodies
@@ -18,12 +18,13 @@ export const REDACTED_PATHS = [
   '*.connectionString',
 ];
 
-export function createLogger(options: { level: string; service: string; mixin?: () => object }): Logger {
-  return pino({
+export function createLogger(options: { level: string; service: string; mixin?: () => object; destination?: DestinationStream }): Logger {
+  const settings = {
     level: options.level,
     base: { service: options.service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(options.mixin ? { mixin: options.mixin } : {}),
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
