@@ -166,14 +166,13 @@ describe('long-poll cap per replica (LONGPOLL_MAX_PER_REPLICA)', () => {
 
 describe('browser-facing defences', () => {
   const HELMET = {
-    'content-security-policy': expect.stringContaining("default-src 'self'"),
+    'content-security-policy': "default-src 'none';frame-ancestors 'none'",
     'strict-transport-security': expect.stringMatching(/max-age=\d+/),
     'x-content-type-options': 'nosniff',
-    'x-frame-options': 'SAMEORIGIN',
+    'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
-    'x-dns-prefetch-control': 'off',
   };
 
   test('helmet headers on successes, errors and 429s alike; no X-Powered-By', async () => {

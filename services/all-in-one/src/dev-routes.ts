@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import jwt from 'jsonwebtoken';
 import { v5 as uuidv5 } from 'uuid';
 import type { Platform } from '@signal/common/runtime/platform';
@@ -31,6 +32,10 @@ export function devRoutes(platform: Platform) {
       );
       res.set('Cache-Control', 'no-store').json({ token });
     });
-    app.use('/demo', express.static(DEMO_DIR, { index: 'index.html' }));
+    // A page, unlike the API, needs a document policy; over plain local http
+    // (SESSION_COOKIE_SECURE=false) upgrade-insecure-requests would send its requests to an https
+    // port that does not exist.
+    const pagePolicy = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: platform.config.session.cookieSecure ? [] : null } } });
+    app.use('/demo', pagePolicy, express.static(DEMO_DIR, { index: 'index.html' }));
   };
 }

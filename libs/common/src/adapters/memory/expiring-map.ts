@@ -4,10 +4,14 @@ interface Expiring {
   expiresAt: number;
 }
 
-/** Freezes a record and the objects it holds, so one stored value can be handed to every reader. */
-function deepFreeze<V>(value: V): V {
-  for (const field of Object.values(value as object)) if (typeof field === 'object' && field !== null) deepFreeze(field);
-  return Object.freeze(value);
+/**
+ * A frozen copy of a plain record (stored values are JSON-shaped: objects, arrays, primitives), so
+ * one stored value can be handed to every reader and nobody can change what is stored.
+ */
+function frozenCopy<V>(value: V): V {
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([key, field]) => [key, frozenCopy(field)]));
+  return Object.freeze(copy) as V;
 }
 
 /**
@@ -28,7 +32,7 @@ export class ExpiringMap<V extends Expiring> {
   }
 
   set(key: string, value: V): void {
-    this.#entries.set(key, deepFreeze(structuredClone(value)));
+    this.#entries.set(key, frozenCopy(value));
   }
 
   get(key: string): V | undefined {
