@@ -184,7 +184,7 @@ function readSignaling(env: EnvReader): SignalingConfig {
     longPollMaxSeconds: env.integer('LONGPOLL_MAX_SECONDS', 25, 0, 120),
     fallbackIntervalSeconds: env.integer('LONGPOLL_FALLBACK_INTERVAL_SECONDS', 2, 1, 60),
     longPollMaxPerSession: env.integer('LONGPOLL_MAX_PER_SESSION', 64, 1, 10_000),
-    longPollMaxPerReplica: env.integer('LONGPOLL_MAX_PER_REPLICA', 20_000, 1, 1_000_000),
+    longPollMaxPerReplica: env.integer('LONGPOLL_MAX_PER_REPLICA', 10_000, 1, 1_000_000),
   };
 }
 
