@@ -1,11 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Session, SessionStore } from '../ports/session-store.ts';
-import { sessionKey } from './session-key.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Answers "which live session does this cookie value name?" for every service. With a cache
+ * Answers "which live session is this?" for every service, by store key (`sessionKeyOf`). With a cache
  * (SESSION_CACHE_SECONDS > 0) a hit costs no store read; `revoke` is called for every
  * session.revoked event so a logout on any replica ends the session here too.
  */
@@ -21,10 +18,9 @@ export class SessionGate {
     this.#cacheMs = cacheSeconds * 1000;
   }
 
-  /** The live session a cookie value names. */
-  async resolve(cookieValue: string | undefined): Promise<Session | undefined> {
-    if (cookieValue === undefined || !UUID.test(cookieValue)) return undefined;
-    const sessionId = sessionKey(cookieValue);
+  /** The live session stored under this key. */
+  async resolve(sessionId: string | undefined): Promise<Session | undefined> {
+    if (sessionId === undefined) return undefined;
     const now = this.#clock.now();
     const cached = this.#cache.get(sessionId);
     if (cached !== undefined) {

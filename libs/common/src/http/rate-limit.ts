@@ -1,10 +1,9 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
-import { sessionKey } from '../auth/session-key.ts';
+import { sessionKeyOf } from '../auth/session-cookie.ts';
 import type { Config } from '../config/config.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { readCookie } from './cookies.ts';
 
 const WINDOW_MS = 60_000;
 /** Probes and scrapes come from the platform, not from clients; refusing them would restart healthy pods. */
@@ -55,11 +54,11 @@ export function rateLimits(config: Config, metrics: Metrics, logger: Logger): Re
     handlers.push(limiter({ scope: 'ip', limit: perIpPerMinute, skip: operational }, metrics, logger));
   }
   if (perSessionPerMinute > 0) {
-    const cookie = (req: Request) => readCookie(req.headers.cookie, config.session.cookieName);
-    const skip = (req: Request) => operational(req) || cookie(req) === undefined;
+    const key = (req: Request) => sessionKeyOf(req, config.session.cookieName);
+    const skip = (req: Request) => operational(req) || key(req) === undefined;
     // Keyed as the session store keys sessions, by a digest: the cookie, a bearer credential, is
     // never a key in the limiter's memory nor in the library's debug output.
-    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: (req) => sessionKey(cookie(req) ?? '') }, metrics, logger));
+    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: (req) => key(req) ?? '' }, metrics, logger));
   }
   return handlers;
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { unauthorized } from '@signal/common/errors';
-import { readCookie } from '@signal/common/http/cookies';
+import { sessionKeyOf } from '@signal/common/auth/session-cookie';
 import type { Platform } from '@signal/common/runtime/platform';
 import { sessionCookieOptions } from '../domain/cookie-options.ts';
 
@@ -11,7 +11,7 @@ import { sessionCookieOptions } from '../domain/cookie-options.ts';
 export function logout(platform: Platform) {
   const { config, stores, sessions, events, metrics } = platform;
   return async (req: Request, res: Response): Promise<void> => {
-    const session = await sessions.resolve(readCookie(req.headers.cookie, config.session.cookieName));
+    const session = await sessions.resolve(sessionKeyOf(req, config.session.cookieName));
     if (session === undefined || !(await stores.sessions.delete(session.id))) throw unauthorized('Failed to logout');
     await events.publish('session.revoked', { sessionId: session.id });
     metrics.logouts.inc();
