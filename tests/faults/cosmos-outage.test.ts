@@ -1,8 +1,9 @@
 /**
  * Cosmos DB goes away under a running Signal (STORE=cosmos, the local Cosmos test server): every
- * request that needs the store is a prompt 503 in the envelope, readiness turns off while
- * liveness stays on (a dependency outage must not get pods restarted), and when Cosmos returns
- * the same process serves again with the data written before the outage intact.
+ * request that needs the store is a prompt 503 in the envelope, `signal_dependency_up` reports it,
+ * readiness and liveness stay on (a dependency outage must neither take every pod out of the load
+ * balancer nor get pods restarted), and when Cosmos returns the same process serves again with the
+ * data written before the outage intact.
  */
 import { startCosmosServer, type CosmosTestServer } from '../../test-support/cosmos/cosmos-server.ts';
 import { get, login, post, ROOM, sdpQuery, sdpText, startSignal, tokenFor, type LoggedIn, type TestSignal } from '../../test-support/signal/harness.ts';
@@ -56,20 +57,27 @@ async function expectUnavailableFast(name: string, request: () => Promise<Respon
   expect(elapsed).toBeLessThan(DEADLINE_MS + MARGIN_MS);
 }
 
+/** signal_dependency_up of each store in a real scrape. */
+async function dependencyUp(): Promise<Record<string, number>> {
+  const text = await (await get(signal.url, '/metrics')).text();
+  const samples = [...text.matchAll(/^signal_dependency_up\{dependency="(\w+)"[^}]*\} (\d)$/gm)];
+  return Object.fromEntries(samples.map(([, dependency, value]) => [dependency!, Number(value)]));
+}
+
 async function expectServingAgain(): Promise<void> {
-  const ready = await get(signal.url, '/readyz');
-  expect(ready.status).toBe(200);
+  expect((await get(signal.url, '/readyz')).status).toBe(200);
+  expect(await dependencyUp()).toEqual({ session_store: 1, sdp_store: 1 });
   expect(await get(signal.url, `/offer?${sdpQuery(alice.uuid)}`, bob.cookie).then((res) => res.json())).toEqual({ from: alice.uuid, sdp: sdpText('before the outage') });
   expect((await get(signal.url, '/ice_servers', alice.cookie)).status).toBe(200);
   expect((await fetch(`${signal.url}/login`, { headers: { authorization: `Bearer ${tokenFor()}` } })).status).toBe(200);
 }
 
-test('Cosmos refusing connections: 503 within the deadline, /readyz 503, /healthz 200; back without a restart', async () => {
+test('Cosmos refusing connections: 503 within the deadline, signal_dependency_up 0, /readyz and /healthz 200; back without a restart', async () => {
   await cosmos.stop();
   for (const [name, request] of storeRequests) await expectUnavailableFast(name, request);
+  expect(await dependencyUp()).toEqual({ session_store: 0, sdp_store: 0 });
   const ready = await get(signal.url, '/readyz');
-  expect(ready.status).toBe(503);
-  expect(await ready.json()).toEqual({ body: 'Not ready: session store, sdp store' });
+  expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { body: 'ready' } });
   expect((await get(signal.url, '/healthz')).status).toBe(200);
   // Requests that need no store still work: the service degrades, it does not fall over.
   expect((await get(signal.url, '/openapi.json')).status).toBe(200);
@@ -81,7 +89,8 @@ test('Cosmos refusing connections: 503 within the deadline, /readyz 503, /health
 test('Cosmos accepting but never answering: 503 at the deadline, not a hung client; back once it answers', async () => {
   cosmos.setStalled(true);
   for (const [name, request] of storeRequests) await expectUnavailableFast(name, request);
-  expect((await get(signal.url, '/readyz')).status).toBe(503);
+  expect(await dependencyUp()).toEqual({ session_store: 0, sdp_store: 0 });
+  expect((await get(signal.url, '/readyz')).status).toBe(200);
   cosmos.setStalled(false);
   await expectServingAgain();
 });

@@ -1,38 +1,47 @@
 import type { Express } from 'express';
 import type { Platform } from '../runtime/platform.ts';
 
-const READY_TIMEOUT_MS = 2000;
+const PING_TIMEOUT_MS = 2000;
 
-/** Liveness, readiness (every store answers; the bus may be down: Signal degrades, it does not stop) and metrics. */
+/**
+ * Liveness, readiness and metrics. Readiness says "this pod can serve": the process started (the
+ * port listens only after the stores answered once) and is not draining. A dependency outage is
+ * not a reason to leave the load balancer: every pod shares the dependency, so failing readiness
+ * would turn a slow Cosmos DB into a 503 on every path, including those that need no store.
+ * Instead each request that needs it answers 503, and `signal_dependency_up` (checked at scrape
+ * time) drives the alerts.
+ */
 export function healthRoutes(router: Express, platform: Platform, isShuttingDown: () => boolean): void {
+  platform.metrics.checkDependenciesWith(() => dependencyStates(platform));
   router.get('/healthz', (_req, res) => {
     res.json({ body: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
-    const problems = isShuttingDown() ? ['shutting down'] : await storeProblems(platform);
-    platform.metrics.ready.set(problems.length === 0 ? 1 : 0);
-    if (problems.length === 0) res.json({ body: 'ready' });
-    else res.status(503).json({ body: `Not ready: ${problems.join(', ')}` });
+  router.get('/readyz', (_req, res) => {
+    const draining = isShuttingDown();
+    platform.metrics.ready.set(draining ? 0 : 1);
+    if (draining) res.status(503).json({ body: 'Not ready: shutting down' });
+    else res.json({ body: 'ready' });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(platform.metrics.registry.contentType).send(await platform.metrics.registry.metrics());
   });
 }
 
-async function storeProblems(platform: Platform): Promise<string[]> {
+/** Whether each store answers a ping within the request deadline. */
+async function dependencyStates(platform: Platform): Promise<Record<string, boolean>> {
   const checks: [string, Promise<void>][] = [
-    ['session store', platform.stores.sessions.ping()],
-    ['sdp store', platform.stores.sdps.ping()],
+    ['session_store', platform.stores.sessions.ping()],
+    ['sdp_store', platform.stores.sdps.ping()],
   ];
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, 'timeout').unref());
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, 'timeout').unref());
   const results = await Promise.all(
     checks.map(async ([name, check]) => {
       try {
-        return (await Promise.race([check, timeout])) === 'timeout' ? name : undefined;
+        return [name, (await Promise.race([check, timeout])) !== 'timeout'] as const;
       } catch {
-        return name;
+        return [name, false] as const;
       }
     }),
   );
-  return results.filter((name): name is string => name !== undefined);
+  return Object.fromEntries(results);
 }

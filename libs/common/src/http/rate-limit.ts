@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { sessionKeyOf } from '../auth/session-cookie.ts';
 import type { Config } from '../config/config.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { clientKey } from './client-address.ts';
 
 const WINDOW_MS = 60_000;
 /** Probes and scrapes come from the platform, not from clients; refusing them would restart healthy pods. */
@@ -42,8 +43,8 @@ function limiter(options: LimiterOptions, metrics: Metrics, logger: Logger): Req
 }
 
 /**
- * Per client IP (X-Forwarded-For believed only for TRUST_PROXY hops; IPv6 grouped by /56 as the
- * library does) on every path but the operational ones, then per session on requests that carry
+ * Per client IP (X-Forwarded-For believed only for TRUST_PROXY hops, ports and brackets stripped,
+ * IPv6 grouped by /56 as the library does: client-address.ts) on every path but the operational ones, then per session on requests that carry
  * the session cookie. A limit of 0 turns its limiter off.
  */
 export function rateLimits(config: Config, metrics: Metrics, logger: Logger): RequestHandler[] {
@@ -51,7 +52,7 @@ export function rateLimits(config: Config, metrics: Metrics, logger: Logger): Re
   const handlers: RequestHandler[] = [];
   const { perIpPerMinute, perSessionPerMinute } = config.limits;
   if (perIpPerMinute > 0) {
-    handlers.push(limiter({ scope: 'ip', limit: perIpPerMinute, skip: operational }, metrics, logger));
+    handlers.push(limiter({ scope: 'ip', limit: perIpPerMinute, skip: operational, keyGenerator: clientKey }, metrics, logger));
   }
   if (perSessionPerMinute > 0) {
     const key = (req: Request) => sessionKeyOf(req, config.session.cookieName);

@@ -121,9 +121,27 @@ export class Metrics {
 
   readonly ready = new Gauge({
     name: 'signal_ready',
-    help: '1 when the last readiness check found every dependency usable',
+    help: '1 while the process serves, 0 once it drains (the answer of its last /readyz)',
     registers: [this.registry],
   });
+
+  #dependencies: (() => Promise<Record<string, boolean>>) | undefined;
+
+  readonly dependencyUp = new Gauge({
+    name: 'signal_dependency_up',
+    help: '1 when the dependency answered a ping at this scrape, 0 when it failed or timed out',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      if (this.#dependencies === undefined) return;
+      for (const [dependency, up] of Object.entries(await this.#dependencies())) this.dependencyUp.set({ dependency }, up ? 1 : 0);
+    },
+  });
+
+  /** Pinged at scrape time: a dependency's state is known even while no request needs it. */
+  checkDependenciesWith(source: () => Promise<Record<string, boolean>>): void {
+    this.#dependencies = source;
+  }
 
   readonly rateLimited = new Counter({
     name: 'signal_rate_limited_total',
