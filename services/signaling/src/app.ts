@@ -12,15 +12,15 @@ import { postSdp } from './handlers/post-sdp.ts';
 export function signalingService(platform: Platform): ServiceModule {
   const { config, stores, events, clock, metrics } = platform;
   const exchange = new SdpExchange({ sdps: stores.sdps, events, clock, metrics, config: config.signaling });
-  const timer = new HandshakeTimer(events, clock, metrics, config.signaling.sdpTtlSeconds * 1000);
+  const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
   metrics.countWaitersWith(() => exchange.waiting);
   const { longPollMaxSeconds, sdpMaxBytes } = config.signaling;
   const router = Router();
   router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
-  router.post('/offer', postSdp('offer', exchange, sdpMaxBytes));
+  router.post('/offer', postSdp('offer', exchange, timer, sdpMaxBytes));
   router.get('/offer', getSdp('offer', exchange, timer, longPollMaxSeconds));
-  router.post('/answer', postSdp('answer', exchange, sdpMaxBytes));
+  router.post('/answer', postSdp('answer', exchange, timer, sdpMaxBytes));
   router.get('/answer', getSdp('answer', exchange, timer, longPollMaxSeconds));
-  router.post('/expire', expire(exchange));
+  router.post('/expire', expire(exchange, timer));
   return { name: 'signaling', paths: ['/offer', '/answer', '/expire'], router, stop: () => exchange.close() };
 }

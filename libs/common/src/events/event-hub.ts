@@ -15,10 +15,11 @@ import { injectTraceparent, withRemoteParent, withSpan } from '../observability/
 type Listener<K extends EventKind> = (data: EventPayloads[K], event: EventEnvelope<K>) => void;
 
 /**
- * The domain's view of events. Publishing acts locally at once (this replica's waiters must not
- * wait for a bus round trip) and then hands the event to the bus for the other replicas; the bus
- * is best-effort because the store write is the source of truth. Events that come back from the
- * bus with this replica's own origin were already acted on and are skipped.
+ * The domain's view of events. A broadcast acts locally at once (this replica must not wait for
+ * a bus round trip) and then goes to the bus for the other replicas; a directed event goes only
+ * to the inbox it names, and never through the bus when that inbox is this replica's. The bus is
+ * best-effort because the store write is the source of truth. Broadcasts that come back with this
+ * replica's own origin were already acted on and are skipped.
  */
 export class EventHub {
   readonly #bus: EventBus;
@@ -58,29 +59,53 @@ export class EventHub {
     return this.#bus.onStatusChange(listener);
   }
 
-  /** Acts locally now; resolves once the bus took the event or gave up (never rejects). */
+  /** This replica's inbox address on the bus (what waiters write on slots). */
+  get address(): string | undefined {
+    return this.#bus.address;
+  }
+
+  /** Broadcast: acts locally now; resolves once the bus took the event or gave up (never rejects). */
   publish<K extends EventKind>(kind: K, data: EventPayloads[K]): Promise<void> {
+    return this.#transmit(kind, data, undefined);
+  }
+
+  /**
+   * To one replica's inbox; this replica's own address is served locally, without the bus.
+   * Resolves once the bus took the event, found the inbox gone, or gave up (never rejects).
+   */
+  sendTo<K extends EventKind>(address: string, kind: K, data: EventPayloads[K]): Promise<void> {
+    return this.#transmit(kind, data, address);
+  }
+
+  #transmit<K extends EventKind>(kind: K, data: EventPayloads[K], address: string | undefined): Promise<void> {
+    if (address !== undefined && address === this.#bus.address) {
+      this.#dispatch(this.#envelope(kind, data, undefined));
+      return Promise.resolve();
+    }
     return withSpan(`bus.publish ${kind}`, { 'messaging.operation': 'publish', 'signal.event.kind': kind }, async () => {
       // The publish span becomes the parent of every replica's receive span.
-      const traceparent = injectTraceparent();
-      const event: EventEnvelope<K> = {
-        version: EVENT_SCHEMA_VERSION,
-        id: randomUUID(),
-        kind,
-        data,
-        origin: this.#origin,
-        publishedAt: this.#clock.now(),
-        ...(traceparent !== undefined ? { traceparent } : {}),
-      };
-      this.#dispatch(event);
+      const event = this.#envelope(kind, data, injectTraceparent());
+      if (address === undefined) this.#dispatch(event);
       try {
-        await this.#bus.publish(event);
-        this.#metrics.busPublished.inc({ kind, outcome: 'ok' });
+        const outcome = address === undefined ? await this.#bus.publish(event) : await this.#bus.send(address, event);
+        this.#metrics.busPublished.inc({ kind, outcome: outcome === 'gone' ? 'dropped' : 'ok' });
       } catch (error) {
         this.#metrics.busPublished.inc({ kind, outcome: 'error' });
         this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas fall back to store re-checks');
       }
     }, 'producer');
+  }
+
+  #envelope<K extends EventKind>(kind: K, data: EventPayloads[K], traceparent: string | undefined): EventEnvelope<K> {
+    return {
+      version: EVENT_SCHEMA_VERSION,
+      id: randomUUID(),
+      kind,
+      data,
+      origin: this.#origin,
+      publishedAt: this.#clock.now(),
+      ...(traceparent !== undefined ? { traceparent } : {}),
+    };
   }
 
   close(): void {

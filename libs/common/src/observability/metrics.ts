@@ -93,7 +93,7 @@ export class Metrics {
 
   readonly busPublished = new Counter({
     name: 'signal_bus_events_published_total',
-    help: 'Events published to the bus by kind and outcome',
+    help: 'Events published or sent to the bus by kind and outcome (dropped = the addressed inbox no longer exists)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });

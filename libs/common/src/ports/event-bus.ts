@@ -2,8 +2,9 @@ import type { SdpType } from './sdp-store.ts';
 
 /** What replicas tell each other. Payloads name things, never carry SDP bodies or secrets. */
 export interface EventPayloads {
-  'sdp.posted': { room: string; type: SdpType; from: string; to: string };
-  'sdp.expired': { room: string; type: SdpType; source: string; destination: string };
+  /** Sent to the inbox of each replica waiting on the slot; `token` lets its read see the write. */
+  'sdp.posted': { room: string; type: SdpType; from: string; to: string; token?: string };
+  /** Broadcast to every replica of every service: session caches drop the session. */
   'session.revoked': { sessionId: string };
 }
 export type EventKind = keyof EventPayloads;
@@ -27,13 +28,20 @@ export interface EventEnvelope<K extends EventKind = EventKind> {
 
 export type BusStatus = 'up' | 'down';
 
+/** `gone`: the inbox no longer exists (its replica stopped or was killed); the message is dropped. */
+export type SendOutcome = 'sent' | 'gone';
+
 /**
- * Fan-out of events to every replica (including the publisher).
- * `publish` rejects with `DependencyUnavailableError` when the transport cannot take the event.
+ * Broadcast to every replica (the publisher included) and directed messages to one replica's
+ * inbox. `publish` and `send` reject with `DependencyUnavailableError` when the transport cannot
+ * take the event.
  */
 export interface EventBus {
+  /** This replica's inbox, which `send` reaches; undefined for a replica that has none. */
+  readonly address: string | undefined;
   publish(event: EventEnvelope): Promise<void>;
-  /** Registers a handler for every event any replica publishes; returns an unsubscribe function. */
+  send(address: string, event: EventEnvelope): Promise<SendOutcome>;
+  /** Registers a handler for broadcasts and for messages sent to this inbox; returns an unsubscribe function. */
   subscribe(handler: (event: EventEnvelope) => void): () => void;
   status(): BusStatus;
   onStatusChange(listener: (status: BusStatus) => void): () => void;

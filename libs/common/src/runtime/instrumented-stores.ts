@@ -1,7 +1,7 @@
 import { DependencyUnavailableError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { withSpan } from '../observability/tracing.ts';
-import type { SdpKey, SdpRecord, SdpStore } from '../ports/sdp-store.ts';
+import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter } from '../ports/sdp-store.ts';
 import type { Session, SessionStore } from '../ports/session-store.ts';
 
 type Outcome = 'ok' | 'miss' | 'error';
@@ -64,14 +64,17 @@ export class InstrumentedSdpStore implements SdpStore {
     this.#metrics = metrics;
     this.#kind = kind;
   }
-  put(record: SdpRecord): Promise<void> {
+  put(record: SdpRecord): Promise<SdpWrite> {
     return timed(this.#metrics, this.#kind, 'sdp_put', () => this.#inner.put(record), never);
   }
-  get(key: SdpKey): Promise<SdpRecord | undefined> {
-    return timed(this.#metrics, this.#kind, 'sdp_get', () => this.#inner.get(key), absent);
+  get(key: SdpKey, token?: string): Promise<SdpRecord | undefined> {
+    return timed(this.#metrics, this.#kind, 'sdp_get', () => this.#inner.get(key, token), absent);
   }
-  delete(key: SdpKey): Promise<boolean> {
-    return timed(this.#metrics, this.#kind, 'sdp_delete', () => this.#inner.delete(key), absent);
+  watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined> {
+    return timed(this.#metrics, this.#kind, 'sdp_watch', () => this.#inner.watch(key, waiter), absent);
+  }
+  clear(key: SdpKey): Promise<void> {
+    return timed(this.#metrics, this.#kind, 'sdp_clear', () => this.#inner.clear(key), never);
   }
   ping(): Promise<void> {
     return this.#inner.ping();

@@ -93,7 +93,7 @@ export function runEventBusContract(name: string, factory: EventBusTransportFact
       a.subscribe(inboxA.handler);
       b.subscribe(inboxB.handler);
       const fromA = newEvent('session.revoked', { sessionId: randomUUID() });
-      const fromB = newEvent('sdp.expired', { room: 'r1', type: 'answer', source: 'u1', destination: 'u2' });
+      const fromB = newEvent('session.revoked', { sessionId: randomUUID() });
       await a.publish(fromA);
       await b.publish(fromB);
       for (const inbox of [inboxA, inboxB]) {
@@ -109,7 +109,7 @@ export function runEventBusContract(name: string, factory: EventBusTransportFact
       b.subscribe(inbox.handler);
       const events = [
         newEvent('sdp.posted', { room: 'room-ä', type: 'offer', from: 'alice', to: 'bob' }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
-        newEvent('sdp.expired', { room: 'room-1', type: 'answer', source: 'bob', destination: 'alice' }),
+        newEvent('sdp.posted', { room: 'room-1', type: 'answer', from: 'bob', to: 'alice', token: '0:1#42' }),
         newEvent('session.revoked', { sessionId: randomUUID() }),
       ];
       for (const event of events) await a.publish(event);

@@ -68,17 +68,76 @@ export function runSdpStoreContract(name: string, factory: StoreFactory<SdpStore
       for (const [index, slot] of slots.entries()) expect(await store().get(slot)).toStrictEqual(records[index]);
     });
 
-    test('delete reports whether a live record existed, repeats harmlessly and spares other slots', async () => {
+    test('clear removes the record, repeats harmlessly, spares other slots and works on slots never written', async () => {
       const key = newKey();
       const reverse = { ...key, from: key.to, to: key.from };
       await store().put(newRecord(clock(), key));
       const kept = newRecord(clock(), reverse);
       await store().put(kept);
-      expect(await store().delete(key)).toBe(true);
+      await store().clear(key);
       expect(await store().get(key)).toBeUndefined();
-      expect(await store().delete(key)).toBe(false);
-      expect(await store().delete(newKey())).toBe(false);
+      await store().clear(key);
+      await store().clear(newKey());
       expect(await store().get(reverse)).toStrictEqual(kept);
+      const again = newRecord(clock(), key);
+      await store().put(again);
+      expect(await store().get(key)).toStrictEqual(again);
+    });
+
+    test('a put answers with the addresses of live waiters on its slot, and only those', async () => {
+      const key = newKey();
+      const now = clock().now();
+      expect((await store().put(newRecord(clock(), key))).waiters).toEqual([]);
+      await store().watch(key, { address: 'replica-a', until: now + MINUTE });
+      await store().watch(key, { address: 'replica-b', until: now + 2 * MINUTE });
+      await store().watch({ ...key, type: 'answer' }, { address: 'replica-c', until: now + MINUTE });
+      expect((await store().put(newRecord(clock(), key))).waiters.sort()).toEqual(['replica-a', 'replica-b']);
+      clock().advance(MINUTE + 10_000);
+      expect((await store().put(newRecord(clock(), key))).waiters).toEqual(['replica-b']);
+    });
+
+    test('a watch on an empty slot creates it; the next put finds the waiter', async () => {
+      const key = newKey();
+      expect(await store().watch(key, { address: 'replica-a', until: clock().now() + MINUTE })).toBeUndefined();
+      expect(await store().get(key)).toBeUndefined();
+      const record = newRecord(clock(), key);
+      expect((await store().put(record)).waiters).toEqual(['replica-a']);
+      expect(await store().get(key)).toStrictEqual(record);
+    });
+
+    test('a watch answers with the live record, and a later watch of the same address replaces its until', async () => {
+      const key = newKey();
+      const record = newRecord(clock(), key);
+      await store().put(record);
+      expect(await store().watch(key, { address: 'replica-a', until: clock().now() + 10 * MINUTE })).toStrictEqual(record);
+      await store().watch(key, { address: 'replica-a', until: clock().now() + MINUTE });
+      clock().advance(2 * MINUTE);
+      expect((await store().put(newRecord(clock(), key))).waiters).toEqual([]);
+    });
+
+    test('clear keeps the waiters: a put after it still wakes them', async () => {
+      const key = newKey();
+      await store().put(newRecord(clock(), key));
+      await store().watch(key, { address: 'replica-a', until: clock().now() + MINUTE });
+      await store().clear(key);
+      expect(await store().watch(key, { address: 'replica-b', until: clock().now() + MINUTE })).toBeUndefined();
+      expect((await store().put(newRecord(clock(), key))).waiters.sort()).toEqual(['replica-a', 'replica-b']);
+    });
+
+    test('whichever of concurrent put and watch lands second sees the other', async () => {
+      const rounds = await inParallel(12, async () => {
+        const key = newKey();
+        const [written, seen] = await Promise.all([store().put(newRecord(clock(), key)), store().watch(key, { address: 'replica-a', until: clock().now() + MINUTE })]);
+        return written.waiters.includes('replica-a') || seen !== undefined;
+      });
+      expect(rounds.every(Boolean)).toBe(true);
+    });
+
+    test('a read given the token of a put sees that put', async () => {
+      const key = newKey();
+      const record = newRecord(clock(), key);
+      const { token } = await store().put(record);
+      expect(await store().get(key, token)).toStrictEqual(record);
     });
 
     test('concurrent puts to one key leave exactly one of the written records', async () => {

@@ -59,17 +59,38 @@ async function observe(call: () => Promise<unknown>): Promise<{ requests: string
   return observed;
 }
 
-test('every SdpStore call is exactly one point request, reported with its request charge', async () => {
+test('every SdpStore call on an existing slot is one point request (a patch for writes), reported with its request charge', async () => {
   const { sessions, sdps } = await openStores();
   const record = newRecord();
   const doc = `/dbs/signal/colls/sdps/docs/offer.${record.from}.${record.to}`;
+  const waiter = { address: 'signaling-0-abc', until: clock.now() + MINUTE };
 
-  expect(await observe(() => sdps.put(record))).toEqual({ requests: ['POST /dbs/signal/colls/sdps/docs'], charges: [['sdp_put', 1]] });
+  // A slot nobody wrote yet: the patch finds nothing, then the item is created.
+  expect(await observe(() => sdps.put(record))).toEqual({ requests: [`PATCH ${doc}`, 'POST /dbs/signal/colls/sdps/docs'], charges: [['sdp_put', 1], ['sdp_put', 1]] });
+  expect(await observe(() => sdps.put(record))).toEqual({ requests: [`PATCH ${doc}`], charges: [['sdp_put', 1]] });
   expect(await observe(() => sdps.get(record))).toEqual({ requests: [`GET ${doc}`], charges: [['sdp_get', 1]] });
-  expect(await observe(() => sdps.delete(record))).toEqual({ requests: [`DELETE ${doc}`], charges: [['sdp_delete', 1]] });
+  expect(await observe(() => sdps.watch(record, waiter))).toEqual({ requests: [`PATCH ${doc}`], charges: [['sdp_watch', 1]] });
+  expect(await observe(() => sdps.clear(record))).toEqual({ requests: [`PATCH ${doc}`], charges: [['sdp_clear', 1]] });
   expect(await observe(() => sdps.get(record))).toEqual({ requests: [`GET ${doc}`], charges: [['sdp_get', 1]] });
-  expect(await observe(() => sdps.delete(record))).toEqual({ requests: [`DELETE ${doc}`], charges: [['sdp_delete', 1]] });
+  expect(await observe(() => sdps.clear(newRecord()))).toMatchObject({ requests: [expect.stringMatching(/^PATCH /)] });
   expect(await observe(() => sdps.ping())).toEqual({ requests: ['GET /dbs/signal/colls/sdps/docs/signal-ping'], charges: [['sdp_ping', 1]] });
+  await Promise.all([sessions.close(), sdps.close()]);
+});
+
+test('a watch on an item whose ttl ends before the wait extends the ttl (Cosmos counts ttl from the last write)', async () => {
+  const { sessions, sdps } = await openStores();
+  const record = { ...newRecord(), expiresAt: clock.now() + 10_000 };
+  const doc = `/dbs/signal/colls/sdps/docs/offer.${record.from}.${record.to}`;
+  await sdps.put(record);
+  server.takeRequests();
+  charges.length = 0;
+  const until = Date.now() + 2 * MINUTE;
+  expect(await observe(() => sdps.watch(record, { address: 'signaling-1-abc', until }))).toEqual({
+    requests: [`PATCH ${doc}`, `PATCH ${doc}`],
+    charges: [['sdp_watch', 1], ['sdp_watch', 1]],
+  });
+  const { resource } = await raw.database('signal').container('sdps').item(`offer.${record.from}.${record.to}`, record.room).read();
+  expect(resource._ts + resource.ttl).toBeGreaterThanOrEqual(Math.floor(until / 1000));
   await Promise.all([sessions.close(), sdps.close()]);
 });
 
@@ -94,7 +115,7 @@ test('stored documents carry the point-read id, the partition key, expiresAt and
   await sessions.create(session);
 
   const { resource: sdpDocument } = await raw.database('signal').container('sdps').item(`offer.${record.from}.${record.to}`, record.room).read();
-  expect(sdpDocument).toMatchObject({ ...record, id: `offer.${record.from}.${record.to}`, ttl: 300 });
+  expect(sdpDocument).toMatchObject({ ...record, id: `offer.${record.from}.${record.to}`, waiters: {}, ttl: 300 });
   const { resource: sessionDocument } = await raw.database('signal').container('sessions').item(session.id, session.id).read();
   expect(sessionDocument).toMatchObject({ ...session, ttl: 90 * 60 });
   await Promise.all([sessions.close(), sdps.close()]);
@@ -120,7 +141,8 @@ test('ids that no item can have are refused on write and absent on read, without
     await expect(sessions.create({ ...newSession(), id })).rejects.toThrow('cannot be a Cosmos item id');
   }
   expect(await sdps.get(record)).toBeUndefined();
-  expect(await sdps.delete({ ...record, from: 'a.b' })).toBe(false);
+  await sdps.clear({ ...record, from: 'a.b' });
+  expect(await sdps.watch({ ...record, from: 'a.b' }, { address: 'a', until: clock.now() + MINUTE })).toBeUndefined();
   await expect(sdps.put(record)).rejects.toThrow('cannot form a Cosmos item id');
   expect(server.takeRequests()).toEqual([]);
   await Promise.all([sessions.close(), sdps.close()]);

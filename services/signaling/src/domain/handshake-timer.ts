@@ -1,13 +1,15 @@
 import type { Clock } from '@signal/common/clock';
-import type { EventHub } from '@signal/common/events/event-hub';
 import type { Metrics } from '@signal/common/observability/metrics';
+import type { SdpRecord, SdpType } from '@signal/common/ports/sdp-store';
 
 const MAX_TRACKED = 100_000;
 
 /**
- * Measures offer stored -> answer read by the offerer without extra store reads: every replica
- * sees every sdp.posted event, so whichever replica serves the answer knows when the offer was
- * posted. Entries are bounded in number and age.
+ * Measures offer stored -> answer read by the offerer without store reads or bus traffic: the
+ * replica that stores an offer remembers when, and observes the handshake when it also serves the
+ * offerer's answer read. A client's requests usually share one keep-alive connection, hence one
+ * replica; a handshake whose two requests land on different replicas is not observed (sampling,
+ * never a wrong duration). Entries are bounded in number and age.
  */
 export class HandshakeTimer {
   readonly #offeredAt = new Map<string, number>();
@@ -15,22 +17,26 @@ export class HandshakeTimer {
   readonly #metrics: Metrics;
   readonly #maxAgeMs: number;
 
-  constructor(events: EventHub, clock: Clock, metrics: Metrics, maxAgeMs: number) {
+  constructor(clock: Clock, metrics: Metrics, maxAgeMs: number) {
     this.#clock = clock;
     this.#metrics = metrics;
     this.#maxAgeMs = maxAgeMs;
-    events.on('sdp.posted', ({ room, type, from, to }, event) => {
-      if (type !== 'offer') return;
-      const key = `${room}|${from}|${to}`;
-      this.#offeredAt.delete(key);
-      this.#offeredAt.set(key, event.publishedAt);
-      if (this.#offeredAt.size > MAX_TRACKED) this.#evictOldest();
-    });
-    events.on('sdp.expired', ({ room, type, source, destination }) => {
-      if (type !== 'offer') return;
-      this.#offeredAt.delete(`${room}|${source}|${destination}`);
-      this.#offeredAt.delete(`${room}|${destination}|${source}`);
-    });
+  }
+
+  /** An SDP was stored on this replica. */
+  posted(record: SdpRecord): void {
+    if (record.type !== 'offer') return;
+    const key = `${record.room}|${record.from}|${record.to}`;
+    this.#offeredAt.delete(key);
+    this.#offeredAt.set(key, record.createdAt);
+    if (this.#offeredAt.size > MAX_TRACKED) this.#evictOldest();
+  }
+
+  /** SDPs between the two peers were expired: after offers, a later answer belongs to a new handshake. */
+  expired(room: string, type: SdpType, a: string, b: string): void {
+    if (type !== 'offer') return;
+    this.#offeredAt.delete(`${room}|${a}|${b}`);
+    this.#offeredAt.delete(`${room}|${b}|${a}`);
   }
 
   /** The offerer read the answer its peer sent. */

@@ -5,6 +5,7 @@ import type { SdpKey, SdpRecord, SdpStore, SdpType } from '@signal/common/ports/
 import type { SignalingConfig } from '@signal/common/config/config';
 import type { Metrics } from '@signal/common/observability/metrics';
 import { slotOf } from './slot.ts';
+import { SlotWatches } from './slot-watches.ts';
 import type { ExpireRequest, SdpQuery, SdpSubmission } from './validation.ts';
 import { WaiterRegistry, type WaitOutcome } from './waiters.ts';
 
@@ -18,17 +19,24 @@ export interface ExchangeDeps {
 
 /**
  * Peers trade offers and answers through SDP slots (room, type, from, to). The store is the
- * source of truth; events only tell waiting readers when to look again.
+ * source of truth; a waiting read puts its replica's address on the slot, and the write of an
+ * SDP wakes exactly the replicas it finds there, through their inboxes (this one without the bus).
  */
 export class SdpExchange {
   readonly #deps: ExchangeDeps;
   readonly #waiters = new WaiterRegistry();
+  readonly #watches: SlotWatches;
   readonly #waitingPerSession = new Map<string, number>();
   #recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: ExchangeDeps) {
     this.#deps = deps;
-    deps.events.on('sdp.posted', (data) => this.#waiters.wake(slotOf(data)));
+    this.#watches = new SlotWatches(deps.sdps, deps.events.address, deps.clock);
+    deps.events.on('sdp.posted', (data) => {
+      const slot = slotOf(data);
+      this.#watches.forget(slot);
+      this.#waiters.wake(slot, 'woken', data.token);
+    });
     deps.events.onBusStatusChange((status) => this.#followBus(status === 'up'));
     this.#followBus(deps.events.busStatus() === 'up');
   }
@@ -37,8 +45,8 @@ export class SdpExchange {
     return this.#waiters.size;
   }
 
-  /** Stores the sender's SDP for its peer, replacing an earlier one, and tells every replica. */
-  async submit(type: SdpType, from: string, input: SdpSubmission): Promise<void> {
+  /** Stores the sender's SDP for its peer, replacing an earlier one, and wakes the replicas waiting for it. */
+  async submit(type: SdpType, from: string, input: SdpSubmission): Promise<SdpRecord> {
     if (input.to === from) throw badRequest('Cannot send an SDP to yourself');
     const now = this.#deps.clock.now();
     const record: SdpRecord = {
@@ -51,8 +59,10 @@ export class SdpExchange {
       createdAt: now,
       expiresAt: now + this.#deps.config.sdpTtlSeconds * 1000,
     };
-    await this.#deps.sdps.put(record);
-    void this.#deps.events.publish('sdp.posted', { room: record.room, type, from, to: record.to });
+    const { waiters, token } = await this.#deps.sdps.put(record);
+    const posted = { room: record.room, type, from, to: record.to, ...(token !== undefined ? { token } : {}) };
+    for (const address of waiters) void this.#deps.events.sendTo(address, 'sdp.posted', posted);
+    return record;
   }
 
   /**
@@ -70,7 +80,7 @@ export class SdpExchange {
     }
   }
 
-  /** Removes that type of SDP between the two peers, both directions. Only they may ask. */
+  /** Removes that type of SDP between the two peers, both directions; their waiters keep waiting. Only they may ask. */
   async expire(caller: string, request: ExpireRequest): Promise<void> {
     if (caller !== request.source && caller !== request.destination) {
       throw forbidden('Only the source or the destination may expire these SDPs');
@@ -78,10 +88,9 @@ export class SdpExchange {
     const room = request.room.uuid;
     const { type, source, destination } = request;
     await Promise.all([
-      this.#deps.sdps.delete({ room, type, from: source, to: destination }),
-      this.#deps.sdps.delete({ room, type, from: destination, to: source }),
+      this.#deps.sdps.clear({ room, type, from: source, to: destination }),
+      this.#deps.sdps.clear({ room, type, from: destination, to: source }),
     ]);
-    void this.#deps.events.publish('sdp.expired', { room, type, source, destination });
   }
 
   /** SIGTERM: every parked long-poll is answered (204) now. */
@@ -92,14 +101,28 @@ export class SdpExchange {
 
   async #waitFor(key: SdpKey, deadline: number, signal: AbortSignal): Promise<SdpRecord | undefined> {
     const slot = slotOf(key);
+    const recheckMs = this.#deps.config.fallbackIntervalSeconds * 1000;
     let woken = false;
+    let token: string | undefined;
+    let watched = false;
+    let reachable = true;
     for (;;) {
       const remaining = deadline - this.#deps.clock.now();
-      const parked = this.#waiters.park(slot, Math.max(0, remaining), signal);
-      const record = await this.#deps.sdps.get(key).catch((error: unknown) => {
+      // A waiter whose address is not on the slot is woken by nobody: it re-checks instead.
+      const capped = !reachable && remaining > recheckMs;
+      const parked = this.#waiters.park(slot, Math.max(0, capped ? recheckMs : remaining), signal);
+      let record: SdpRecord | undefined;
+      try {
+        if (watched) {
+          record = await this.#deps.sdps.get(key, token);
+        } else {
+          ({ record, reachable } = await this.#watches.watch(key, slot, deadline));
+          watched = true;
+        }
+      } catch (error) {
         parked.cancel();
         throw error;
-      });
+      }
       if (record !== undefined) {
         parked.cancel();
         this.#count(woken ? 'woken' : undefined);
@@ -109,9 +132,20 @@ export class SdpExchange {
         parked.cancel();
         return this.#ended('timeout');
       }
+      if (!reachable && !capped && remaining > recheckMs) {
+        // Parked for the whole wait before the watch failed: park again with the re-check period.
+        parked.cancel();
+        continue;
+      }
       const outcome = await parked.outcome;
-      if (outcome === 'woken') woken = true;
-      else if (outcome !== 'recheck') return this.#ended(outcome);
+      if (outcome === 'woken') {
+        woken = true;
+        token = parked.token();
+      } else if (outcome === 'timeout' && capped) {
+        continue;
+      } else if (outcome !== 'recheck') {
+        return this.#ended(outcome);
+      }
     }
   }
 

@@ -1,11 +1,13 @@
 export type WaitOutcome = 'woken' | 'timeout' | 'client_gone' | 'shutdown' | 'recheck';
 
 interface Waiter {
-  settle(outcome: WaitOutcome): void;
+  settle(outcome: WaitOutcome, token?: string): void;
 }
 
 export interface Parked {
   outcome: Promise<WaitOutcome>;
+  /** The consistency token of the write that woke this waiter, if the wake-up carried one. */
+  token(): string | undefined;
   /** Leaves the registry without waking anyone else on the slot. */
   cancel(): void;
 }
@@ -29,9 +31,10 @@ export class WaiterRegistry {
    * a write that lands in between.
    */
   park(slot: string, timeoutMs: number, signal: AbortSignal): Parked {
-    if (this.#closed) return { outcome: Promise.resolve('shutdown'), cancel: () => {} };
-    if (signal.aborted) return { outcome: Promise.resolve('client_gone'), cancel: () => {} };
+    if (this.#closed) return { outcome: Promise.resolve('shutdown'), token: () => undefined, cancel: () => {} };
+    if (signal.aborted) return { outcome: Promise.resolve('client_gone'), token: () => undefined, cancel: () => {} };
     let self: Waiter | undefined;
+    let wokenBy: string | undefined;
     const outcome = new Promise<WaitOutcome>((resolve) => {
       let set = this.#bySlot.get(slot);
       if (set === undefined) {
@@ -42,8 +45,9 @@ export class WaiterRegistry {
       const onAbort = () => waiter.settle('client_gone');
       const timer = setTimeout(() => waiter.settle('timeout'), timeoutMs);
       const waiter: Waiter = {
-        settle: (outcome) => {
+        settle: (outcome, token) => {
           if (!slotSet.delete(waiter)) return;
+          wokenBy = token;
           if (slotSet.size === 0) this.#bySlot.delete(slot);
           this.#count -= 1;
           clearTimeout(timer);
@@ -56,13 +60,13 @@ export class WaiterRegistry {
       signal.addEventListener('abort', onAbort, { once: true });
       self = waiter;
     });
-    return { outcome, cancel: () => self?.settle('recheck') };
+    return { outcome, token: () => wokenBy, cancel: () => self?.settle('recheck') };
   }
 
-  wake(slot: string, outcome: WaitOutcome = 'woken'): void {
+  wake(slot: string, outcome: WaitOutcome = 'woken', token?: string): void {
     const set = this.#bySlot.get(slot);
     if (set === undefined) return;
-    for (const waiter of [...set]) waiter.settle(outcome);
+    for (const waiter of [...set]) waiter.settle(outcome, token);
   }
 
   /** Wakes everyone: used to re-check the store when the bus cannot be trusted to deliver. */

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { HandshakeTimer } from '../domain/handshake-timer.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 import { parseExpireRequest } from '../domain/validation.ts';
 
@@ -6,9 +7,11 @@ import { parseExpireRequest } from '../domain/validation.ts';
  * POST /expire: clears old SDPs of one type between the user and a peer in a room (both
  * directions), typically when the user joins a room again. Idempotent.
  */
-export function expire(exchange: SdpExchange) {
+export function expire(exchange: SdpExchange, timer: HandshakeTimer) {
   return async (req: Request, res: Response): Promise<void> => {
-    await exchange.expire(res.locals.session.uuid, parseExpireRequest(req.body));
+    const request = parseExpireRequest(req.body);
+    await exchange.expire(res.locals.session.uuid, request);
+    timer.expired(request.room.uuid, request.type, request.source, request.destination);
     res.json({ body: true });
   };
 }

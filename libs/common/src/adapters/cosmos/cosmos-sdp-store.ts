@@ -1,43 +1,133 @@
+import { Constants, type Container, type ItemDefinition, type PatchOperation } from '@azure/cosmos';
 import type { Clock } from '../../clock.ts';
-import type { SdpKey, SdpRecord, SdpStore } from '../../ports/sdp-store.ts';
+import { liveWaiters, type SdpKey, type SdpRecord, type SdpStore, type SdpWrite, type SlotWaiter } from '../../ports/sdp-store.ts';
+import type { CosmosResponse } from './caller.ts';
 import type { CosmosConnection } from './connection.ts';
-import { isIdPart } from './documents.ts';
-import { ExpiringItems } from './expiring-items.ts';
+import { isIdPart, storedFields, ttlSeconds } from './documents.ts';
 
 /** `<type>.<from>.<to>`, unique within the room's partition; undefined when a part cannot be in an id. */
 function itemId({ type, from, to }: SdpKey): string | undefined {
   return isIdPart(from) && isIdPart(to) ? `${type}.${from}.${to}` : undefined;
 }
 
-/** SDPs in the `sdps` container, partitioned by room: every operation is a point operation. */
+/**
+ * The slot item: the record's fields at the top level (an item written by a waiter alone has
+ * `expiresAt` 0 and no `sdp`), and `waiters`, each waiting replica's address mapped to its `until`.
+ */
+type SlotDocument = ItemDefinition & Partial<SdpRecord> & { waiters?: Record<string, number>; _ts?: number; ttl?: number };
+
+const PING_ID = 'signal-ping';
+const CONFLICT = 409;
+
+const tokenOf = (response: CosmosResponse) => response.headers[Constants.HttpHeaders.SessionToken] as string | undefined;
+
+/**
+ * SDPs in the `sdps` container, partitioned by room, one item per slot. Writes are patches, so
+ * the record and the waiters written by other replicas never overwrite each other, and each
+ * patch answers with the whole item as it stands after the write (no batch, no second read).
+ */
 export class CosmosSdpStore implements SdpStore {
-  readonly #items: ExpiringItems<SdpRecord>;
+  readonly #connection: CosmosConnection;
+  readonly #container: Container;
+  readonly #clock: Clock;
+  #closed = false;
 
   constructor(connection: CosmosConnection, clock: Clock) {
-    this.#items = new ExpiringItems(connection, connection.sdps, clock, ['id']);
+    connection.retain();
+    this.#connection = connection;
+    this.#container = connection.sdps;
+    this.#clock = clock;
   }
 
-  async put(record: SdpRecord): Promise<void> {
+  async put(record: SdpRecord): Promise<SdpWrite> {
     const id = itemId(record);
     if (id === undefined) throw new Error(`sdp key from ${JSON.stringify(record.from)} to ${JSON.stringify(record.to)} cannot form a Cosmos item id`);
-    await this.#items.upsert('sdp_put', id, record);
+    const ttl = ttlSeconds(record.expiresAt, this.#clock.now());
+    const operations: PatchOperation[] = [
+      { op: 'set', path: '/sdp', value: record.sdp },
+      { op: 'set', path: '/shortname', value: record.shortname },
+      { op: 'set', path: '/createdAt', value: record.createdAt },
+      { op: 'set', path: '/expiresAt', value: record.expiresAt },
+      { op: 'set', path: '/offeredAt', value: record.offeredAt ?? null },
+      { op: 'set', path: '/ttl', value: ttl },
+    ];
+    const response = await this.#patchOrCreate('sdp_put', id, record, operations, { ...record, offeredAt: record.offeredAt ?? null, waiters: {}, ttl });
+    return { waiters: liveWaiters(response.resource?.waiters, this.#clock.now()), token: tokenOf(response) };
   }
 
-  async get(key: SdpKey): Promise<SdpRecord | undefined> {
+  async get(key: SdpKey, token?: string): Promise<SdpRecord | undefined> {
     const id = itemId(key);
-    return id === undefined ? undefined : this.#items.read('sdp_get', id, key.room);
+    if (id === undefined) return undefined;
+    const response = await this.#connection.caller.find('sdp_get', (options) =>
+      this.#container.item(id, key.room).read<SlotDocument>(token === undefined ? options : { ...options, sessionToken: token }),
+    );
+    return this.#live(response?.resource);
   }
 
-  async delete(key: SdpKey): Promise<boolean> {
+  async watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined> {
     const id = itemId(key);
-    return id === undefined ? false : this.#items.delete('sdp_delete', id, key.room);
+    if (id === undefined) return undefined;
+    const now = this.#clock.now();
+    const response = await this.#patchOrCreate('sdp_watch', id, key, [{ op: 'set', path: `/waiters/${waiter.address}`, value: waiter.until }], {
+      ...key,
+      expiresAt: 0,
+      waiters: { [waiter.address]: waiter.until },
+      ttl: ttlSeconds(waiter.until, now),
+    });
+    const document = response.resource;
+    // Cosmos counts `ttl` from the last write: an item written with a ttl shorter than this wait
+    // would vanish under the waiter, and a later put would then find no address to wake.
+    if (document?.ttl !== undefined && document._ts !== undefined && (document._ts + document.ttl) * 1000 < waiter.until) {
+      const ttl = ttlSeconds(Math.max(waiter.until, document.expiresAt ?? 0), now);
+      await this.#connection.caller.run('sdp_watch', (options) => this.#container.item(id, key.room).patch([{ op: 'set', path: '/ttl', value: ttl }], options));
+    }
+    return this.#live(document);
+  }
+
+  async clear(key: SdpKey): Promise<void> {
+    const id = itemId(key);
+    if (id === undefined) return;
+    await this.#connection.caller.find('sdp_clear', (options) =>
+      this.#container.item(id, key.room).patch(
+        [
+          { op: 'set', path: '/expiresAt', value: 0 },
+          { op: 'set', path: '/sdp', value: '' },
+        ],
+        options,
+      ),
+    );
   }
 
   async ping(): Promise<void> {
-    await this.#items.ping('sdp_ping');
+    await this.#connection.caller.find('sdp_ping', (options) => this.#container.item(PING_ID, PING_ID).read(options));
   }
 
   async close(): Promise<void> {
-    this.#items.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.release();
+  }
+
+  /** Patches the slot item, or creates it when missing; a concurrent creator wins and is patched. */
+  async #patchOrCreate(op: string, id: string, key: SdpKey, operations: PatchOperation[], fresh: Record<string, unknown>) {
+    const caller = this.#connection.caller;
+    const patch = () => caller.find(op, (options) => this.#container.item(id, key.room).patch<SlotDocument>(operations, options));
+    const patched = await patch();
+    if (patched !== undefined) return patched;
+    try {
+      return await caller.run(op, (options) => this.#container.items.create<SlotDocument>({ ...fresh, id, room: key.room }, options));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== CONFLICT) throw error;
+      const raced = await patch();
+      if (raced === undefined) throw error;
+      return raced;
+    }
+  }
+
+  #live(document: SlotDocument | undefined): SdpRecord | undefined {
+    if (document === undefined || typeof document.sdp !== 'string' || (document.expiresAt ?? 0) <= this.#clock.now()) return undefined;
+    const record = storedFields<SdpRecord & { offeredAt?: number | null }>(document, ['id', 'waiters']);
+    if (record.offeredAt === null) delete record.offeredAt;
+    return record;
   }
 }

@@ -7,7 +7,7 @@ import { storedFields, ttlSeconds } from './documents.ts';
 const PING_ID = 'signal-ping';
 
 /**
- * Point operations on one container, each a single request: what both Cosmos stores are made of.
+ * Point operations on one container, each a single request: what the Cosmos session store is made of.
  * Items carry `expiresAt`, checked on every read, and a matching `ttl` so that Cosmos purges
  * them; the check keeps expiry exact where TTL lags or is not enforced at all.
  * Each method takes the operation name its request units and throttles are reported under.
@@ -17,16 +17,13 @@ export class ExpiringItems<T extends { expiresAt: number }> {
   readonly #connection: CosmosConnection;
   readonly #container: Container;
   readonly #clock: Clock;
-  /** Document fields the adapter adds on top of `T` (beyond Cosmos's own). */
-  readonly #added: readonly string[];
   #closed = false;
 
-  constructor(connection: CosmosConnection, container: Container, clock: Clock, added: readonly string[] = []) {
+  constructor(connection: CosmosConnection, container: Container, clock: Clock) {
     connection.retain();
     this.#connection = connection;
     this.#container = container;
     this.#clock = clock;
-    this.#added = added;
   }
 
   async upsert(op: string, id: string, fields: T): Promise<void> {
@@ -40,7 +37,7 @@ export class ExpiringItems<T extends { expiresAt: number }> {
     );
     const document = response?.resource;
     if (document === undefined || document.expiresAt <= this.#clock.now()) return undefined;
-    return storedFields<T>(document, this.#added);
+    return storedFields<T>(document);
   }
 
   /** True when the item existed; its `expiresAt` is not known without a second request. */

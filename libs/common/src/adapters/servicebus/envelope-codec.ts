@@ -20,7 +20,6 @@ const isString = (value: unknown): value is string => typeof value === 'string' 
 /** Required string fields of each kind's data; `type` is checked against the SDP types too. */
 const DATA_FIELDS: { [K in EventKind]: readonly string[] } = {
   'sdp.posted': ['room', 'type', 'from', 'to'],
-  'sdp.expired': ['room', 'type', 'source', 'destination'],
   'session.revoked': ['sessionId'],
 };
 
@@ -47,5 +46,6 @@ export function fromServiceBusMessage(message: Pick<ServiceBusReceivedMessage, '
   const missing = DATA_FIELDS[candidate.kind].find((field) => !isString(fields[field]));
   if (missing !== undefined) return { ok: false, reason: `data.${missing} missing` };
   if ('type' in fields && !SDP_TYPES.has(fields.type as string)) return { ok: false, reason: 'data.type not an SDP type' };
+  if (fields.token !== undefined && !isString(fields.token)) return { ok: false, reason: 'data.token not a string' };
   return { ok: true, event: candidate as unknown as EventEnvelope };
 }

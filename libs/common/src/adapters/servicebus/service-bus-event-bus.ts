@@ -10,7 +10,7 @@ import {
 } from '@azure/service-bus';
 import { systemClock, type Clock } from '../../clock.ts';
 import { DependencyUnavailableError } from '../../errors.ts';
-import type { BusStatus, EventBus, EventEnvelope, EventKind } from '../../ports/event-bus.ts';
+import type { BusStatus, EventBus, EventEnvelope, EventKind, SendOutcome } from '../../ports/event-bus.ts';
 import { createAdministrationClient, type ServiceBusCredentials } from './administration-client.ts';
 import { fromServiceBusMessage, toServiceBusMessage } from './envelope-codec.ts';
 import { StatusSignal } from './status-signal.ts';
@@ -153,13 +153,27 @@ export class ServiceBusEventBus implements EventBus {
     return this.#wiring.subscription;
   }
 
-  async publish(event: EventEnvelope): Promise<void> {
+  get address(): string {
+    return this.#wiring.subscription;
+  }
+
+  /** Directed: on the topic, addressed by `to`; every other replica drops it. */
+  async send(address: string, event: EventEnvelope): Promise<SendOutcome> {
+    await this.#transmit(event, address);
+    return 'sent';
+  }
+
+  publish(event: EventEnvelope): Promise<void> {
+    return this.#transmit(event, undefined);
+  }
+
+  async #transmit(event: EventEnvelope, to: string | undefined): Promise<void> {
     if (this.#closing || this.#status.get() === 'down') {
       this.#options.onPublished?.(event.kind, 'error');
       throw new DependencyUnavailableError('servicebus');
     }
     try {
-      await this.#wiring.sender.sendMessages(toServiceBusMessage(event), { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
+      await this.#wiring.sender.sendMessages({ ...toServiceBusMessage(event), ...(to !== undefined ? { to } : {}) }, { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
       this.#options.onPublished?.(event.kind, 'ok');
     } catch (error) {
       this.#options.onPublished?.(event.kind, 'error');
@@ -239,6 +253,7 @@ export class ServiceBusEventBus implements EventBus {
   #deliver(message: ServiceBusReceivedMessage): void {
     this.#markUp();
     this.#lastReceiveError = undefined;
+    if (message.to !== undefined && message.to !== this.address) return;
     const decoded = fromServiceBusMessage(message);
     if (!decoded.ok) {
       this.#options.logger.warn({ messageId: message.messageId, reason: decoded.reason }, 'malformed event dropped');
