@@ -116,7 +116,7 @@ describe('size limits', () => {
     });
   });
 
-  test('bodies beyond SDP_MAX_BYTES + 4 KiB are 413, compressed or not; an SDP beyond SDP_MAX_BYTES is 413', async () => {
+  test('bodies beyond SDP_MAX_BYTES + 4 KiB are 413; compressed bodies are 415 before any inflation; an SDP beyond SDP_MAX_BYTES is 413', async () => {
     await withSignal({ SDP_MAX_BYTES: '2048' }, async (signal) => {
       const user = await login(signal.url);
       const peer = await login(signal.url);
@@ -124,11 +124,12 @@ describe('size limits', () => {
       const plain = await post(signal.url, '/offer', user.cookie, big);
       expect(plain.status).toBe(413);
       expect(await plain.json()).toEqual({ body: 'Request body too large' });
-      // 4 MiB of JSON whitespace gzips to about 4 KiB: the limit applies to the inflated size.
+      // 4 MiB of JSON whitespace gzips to about 4 KiB: refused unread, whatever it would inflate to.
       const bomb = gzipSync(Buffer.concat([Buffer.from('{"to":'), Buffer.alloc(4 << 20, ' '), Buffer.from('1}')]));
       expect(bomb.length).toBeLessThan(8192);
       const inflated = await fetch(`${signal.url}/offer`, { method: 'POST', headers: { cookie: user.cookie, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
-      expect(inflated.status).toBe(413);
+      expect(inflated.status).toBe(415);
+      expect(await inflated.json()).toEqual({ body: 'Unsupported Content-Encoding' });
       const sdp = await post(signal.url, '/offer', user.cookie, { to: peer.uuid, sdp: `v=0${'a'.repeat(2046)}`, room: ROOM });
       expect(sdp.status).toBe(413);
       expect(await sdp.json()).toEqual({ body: 'SDP larger than 2048 bytes' });

@@ -10,7 +10,7 @@ export function sessionService(platform: Platform): ServiceModule {
   const auth = platform.config.auth;
   if (auth === undefined) throw new Error('the session service needs AUTH_JWT_* configuration');
   const router = Router();
-  router.get('/login', login(platform, createTokenVerifier(auth)));
+  router.get('/login', login(platform, createTokenVerifier(auth, platform.clock)));
   router.get('/logout', logout(platform));
   return { name: 'session', paths: ['/login', '/logout'], router };
 }

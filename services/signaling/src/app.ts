@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireSession } from '@signal/common/auth/require-session';
 import type { ServiceModule } from '@signal/common/http/create-app';
+import { jsonBody } from '@signal/common/http/json-body';
 import type { Platform } from '@signal/common/runtime/platform';
 import { HandshakeTimer } from './domain/handshake-timer.ts';
 import { SdpExchange } from './domain/sdp-exchange.ts';
@@ -15,12 +16,14 @@ export function signalingService(platform: Platform): ServiceModule {
   const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
   metrics.countWaitersWith(() => exchange.waiting);
   const { longPollMaxSeconds, sdpMaxBytes } = config.signaling;
+  // Room for the JSON around an SDP of the largest size allowed.
+  const body = jsonBody(sdpMaxBytes + 4096);
   const router = Router();
   router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
-  router.post('/offer', postSdp('offer', exchange, timer, sdpMaxBytes));
+  router.post('/offer', body, postSdp('offer', exchange, timer, sdpMaxBytes));
   router.get('/offer', getSdp('offer', exchange, timer, longPollMaxSeconds));
-  router.post('/answer', postSdp('answer', exchange, timer, sdpMaxBytes));
+  router.post('/answer', body, postSdp('answer', exchange, timer, sdpMaxBytes));
   router.get('/answer', getSdp('answer', exchange, timer, longPollMaxSeconds));
-  router.post('/expire', expire(exchange, timer));
+  router.post('/expire', body, expire(exchange, timer));
   return { name: 'signaling', paths: ['/offer', '/answer', '/expire'], router, stop: () => exchange.close() };
 }

@@ -67,7 +67,7 @@ test('waits beyond LONGPOLL_MAX_SECONDS are refused', async () => {
   expect(await res.json()).toEqual({ body: 'Invalid wait 21: whole seconds from 0 to 20' });
 });
 
-test('a session may hold LONGPOLL_MAX_PER_SESSION waits at once; the next is 429 with Retry-After', async () => {
+test('a user may hold LONGPOLL_MAX_PER_SESSION (the old name of LONGPOLL_MAX_PER_USER) waits at once; the next is 429 with Retry-After', async () => {
   const alice = await login(signal.url);
   const abort = new AbortController();
   const held = [1, 2].map(() => get(signal.url, `/offer?${sdpQuery(crypto.randomUUID(), { wait: '20' })}`, alice.cookie, abort.signal).catch(() => undefined));
@@ -75,7 +75,7 @@ test('a session may hold LONGPOLL_MAX_PER_SESSION waits at once; the next is 429
   const res = await get(signal.url, `/offer?${sdpQuery(crypto.randomUUID(), { wait: '20' })}`, alice.cookie);
   expect(res.status).toBe(429);
   expect(res.headers.get('retry-after')).toBe('1');
-  expect(await res.json()).toEqual({ body: 'Too many waiting requests for this session' });
+  expect(await res.json()).toEqual({ body: 'Too many waiting requests for this user' });
   abort.abort();
   await Promise.all(held);
   await until(async () => (await waiting()) === 0);

@@ -19,6 +19,10 @@ export interface HttpConfig {
   corsOrigins: string[];
   /** Names this process on the bus; the pod name in a cluster. */
   replicaName: string;
+  /** A connection that has not sent a complete request head within this is closed. */
+  idleTimeoutSeconds: number;
+  /** Open connections per process; the ones beyond are closed at once. */
+  maxConnections: number;
 }
 
 export interface SessionConfig {
@@ -27,14 +31,22 @@ export interface SessionConfig {
   cookieDomain: string | undefined;
   ttlSeconds: number;
   cacheSeconds: number;
+  /** Live sessions per user; a login beyond ends the oldest. */
+  maxPerUser: number;
+}
+
+interface TokenRules {
+  clockToleranceSeconds: number;
+  /** Longest accepted token life: `exp` minus `iat` (or minus now, without `iat`). */
+  maxAgeSeconds: number;
 }
 
 export type AuthConfig =
-  | { mode: 'secret'; secret: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string; clockToleranceSeconds: number }
-  | { mode: 'public-key'; publicKey: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string; clockToleranceSeconds: number }
-  | { mode: 'jwks'; jwksUrl: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string; clockToleranceSeconds: number }
+  | ({ mode: 'secret'; secret: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string } & TokenRules)
+  | ({ mode: 'public-key'; publicKey: string; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string } & TokenRules)
+  | ({ mode: 'jwks'; jwksUrl: string; refreshSeconds: number; algorithms: JwtAlgorithm[]; issuer?: string; audience?: string } & TokenRules)
   /** No AUTH_JWT_* set in the all-in-one process: a throw-away secret and /dev/token. */
-  | { mode: 'dev'; secret: string; algorithms: ['HS256']; clockToleranceSeconds: number };
+  | ({ mode: 'dev'; secret: string; algorithms: ['HS256'] } & TokenRules);
 
 export interface TurnConfig {
   urls: string[];
@@ -52,7 +64,7 @@ export interface SignalingConfig {
   sdpMaxBytes: number;
   longPollMaxSeconds: number;
   fallbackIntervalSeconds: number;
-  longPollMaxPerSession: number;
+  longPollMaxPerUser: number;
   longPollMaxPerReplica: number;
 }
 
@@ -79,7 +91,7 @@ export interface ServiceBusConfig {
   subscription: string | undefined;
 }
 
-export type StoreConfig = { kind: 'memory' } | { kind: 'cosmos'; cosmos: CosmosConfig };
+export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
 export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig };
 
 export interface Config {
@@ -105,6 +117,8 @@ function readHttp(env: EnvReader): HttpConfig {
     trustProxy: env.integer('TRUST_PROXY', 0, 0, 10),
     corsOrigins: env.list('CORS_ORIGINS'),
     replicaName: env.string('POD_NAME', hostname()),
+    idleTimeoutSeconds: env.integer('HTTP_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
+    maxConnections: env.integer('HTTP_MAX_CONNECTIONS', 12_000, 1, 1_000_000),
   };
 }
 
@@ -116,6 +130,7 @@ function readSession(env: EnvReader): SessionConfig {
     cookieDomain: env.optionalString('SESSION_COOKIE_DOMAIN'),
     ttlSeconds: env.integer('SESSION_TTL_SECONDS', 7200, 60, 30 * DAY),
     cacheSeconds: env.integer('SESSION_CACHE_SECONDS', 0, 0, 300),
+    maxPerUser: env.integer('SESSION_MAX_PER_USER', 20, 1, 1000),
   };
 }
 
@@ -135,6 +150,7 @@ function readAuth(env: EnvReader, role: ProcessRole, devSecret: () => string): A
     issuer: env.optionalString('AUTH_JWT_ISSUER'),
     audience: env.optionalString('AUTH_JWT_AUDIENCE'),
     clockToleranceSeconds: env.integer('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+    maxAgeSeconds: env.integer('AUTH_JWT_MAX_AGE_SECONDS', DAY, 60, 30 * DAY),
   };
   const given = [secret, publicKey, jwksUrl].filter((v) => v !== undefined).length;
   if (given > 1) env.problem('set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL');
@@ -150,12 +166,13 @@ function readAuth(env: EnvReader, role: ProcessRole, devSecret: () => string): A
   }
   if (jwksUrl !== undefined) {
     if (!/^https?:\/\//.test(jwksUrl)) env.problem('AUTH_JWKS_URL must be an http(s) URL');
-    return { mode: 'jwks', jwksUrl, algorithms: readAlgorithms(env, asymmetric, [...asymmetric]), ...common };
+    const refreshSeconds = env.integer('AUTH_JWKS_REFRESH_SECONDS', 60, 1, 3600);
+    return { mode: 'jwks', jwksUrl, refreshSeconds, algorithms: readAlgorithms(env, asymmetric, [...asymmetric]), ...common };
   }
   if (role !== 'all-in-one') {
     env.problem('one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL is required (dev mode exists only in the all-in-one process)');
   }
-  return { mode: 'dev', secret: devSecret(), algorithms: ['HS256'], clockToleranceSeconds: common.clockToleranceSeconds };
+  return { mode: 'dev', secret: devSecret(), algorithms: ['HS256'], clockToleranceSeconds: common.clockToleranceSeconds, maxAgeSeconds: common.maxAgeSeconds };
 }
 
 function readTurn(env: EnvReader, role: ProcessRole): TurnConfig {
@@ -183,7 +200,8 @@ function readSignaling(env: EnvReader): SignalingConfig {
     sdpMaxBytes: env.integer('SDP_MAX_BYTES', 65_536, 1024, 1_048_576),
     longPollMaxSeconds: env.integer('LONGPOLL_MAX_SECONDS', 25, 0, 120),
     fallbackIntervalSeconds: env.integer('LONGPOLL_FALLBACK_INTERVAL_SECONDS', 2, 1, 60),
-    longPollMaxPerSession: env.integer('LONGPOLL_MAX_PER_SESSION', 64, 1, 10_000),
+    // LONGPOLL_MAX_PER_SESSION is the variable's old name, kept so existing deployments keep their value.
+    longPollMaxPerUser: env.integer('LONGPOLL_MAX_PER_USER', env.integer('LONGPOLL_MAX_PER_SESSION', 64, 1, 10_000), 1, 10_000),
     longPollMaxPerReplica: env.integer('LONGPOLL_MAX_PER_REPLICA', 10_000, 1, 1_000_000),
   };
 }
@@ -197,7 +215,7 @@ function readLimits(env: EnvReader): LimitsConfig {
 
 function readStore(env: EnvReader): StoreConfig {
   const kind = env.oneOf('STORE', 'memory', ['memory', 'cosmos']);
-  if (kind === 'memory') return { kind };
+  if (kind === 'memory') return { kind, maxBytes: env.integer('MEMORY_STORE_MAX_MB', 256, 1, 65_536) * 1024 * 1024 };
   const endpoint = env.required('COSMOS_ENDPOINT', 'when STORE=cosmos');
   if (endpoint !== '' && !/^https?:\/\//.test(endpoint)) env.problem('COSMOS_ENDPOINT must be an http(s) URL');
   return {

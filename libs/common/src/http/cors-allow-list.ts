@@ -9,7 +9,8 @@ import type { RequestHandler } from 'express';
  */
 export function corsAllowList(origins: string[]): RequestHandler {
   const allowed = new Set(origins);
-  const reflect = cors({ origin: true, credentials: true, maxAge: 600 });
+  // Preflights continue so the rate limiter counts them; the OPTIONS route answers them.
+  const reflect = cors({ origin: true, credentials: true, maxAge: 600, preflightContinue: true });
   return (req, res, next) => {
     res.vary('Origin');
     const { origin } = req.headers;

@@ -2,8 +2,10 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Platform } from '../runtime/platform.ts';
 import { corsAllowList } from './cors-allow-list.ts';
-import { errorHandler, methodNotAllowed, notFound } from './error-handler.ts';
+import { methodAnswers } from './allowed-methods.ts';
+import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
+import { identityEncodingOnly } from './identity-encoding.ts';
 import { serveOpenApi } from './openapi-router.ts';
 import { rateLimits } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
@@ -48,15 +50,18 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   if (config.http.corsOrigins.length > 0) {
     app.use(corsAllowList(config.http.corsOrigins));
   }
-  // After helmet and CORS so a 429 still carries their headers; before body parsing so a refused
-  // request costs no parse.
+  // After helmet and CORS so a 429 still carries their headers (preflights included: CORS lets
+  // them through to be counted); before any body is read. Bodies are parsed by the routes that
+  // take one (json-body.ts).
   for (const limit of rateLimits(config, metrics, logger)) app.use(limit);
-  app.use(express.json({ limit: config.signaling.sdpMaxBytes + 4096, strict: true }));
+  app.use(identityEncodingOnly);
   healthRoutes(app, platform, isShuttingDown);
   app.get('/openapi.json', serveOpenApi);
   extra?.(app);
+  const methods = methodAnswers(app);
+  app.options('/{*path}', methods.options);
   for (const service of services) app.use(service.router);
-  app.all(services.flatMap((service) => service.paths), methodNotAllowed);
+  app.use(methods.notAllowed);
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;

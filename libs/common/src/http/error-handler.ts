@@ -63,7 +63,3 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ body: 'Not found' });
 };
-
-export const methodNotAllowed: RequestHandler = (_req, res) => {
-  res.status(405).json({ body: 'Method not allowed' });
-};

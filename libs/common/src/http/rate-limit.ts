@@ -7,7 +7,10 @@ import type { Metrics } from '../observability/metrics.ts';
 import { clientKey } from './client-address.ts';
 
 const WINDOW_MS = 60_000;
-/** Probes and scrapes come from the platform, not from clients; refusing them would restart healthy pods. */
+/**
+ * Probes and scrapes come from the platform, not from clients; refusing them would restart healthy
+ * pods. They are GETs: any other method on these paths is a client's and counts.
+ */
 const OPERATIONAL_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 type Scope = 'ip' | 'session';
@@ -48,7 +51,7 @@ function limiter(options: LimiterOptions, metrics: Metrics, logger: Logger): Req
  * the session cookie. A limit of 0 turns its limiter off.
  */
 export function rateLimits(config: Config, metrics: Metrics, logger: Logger): RequestHandler[] {
-  const operational = (req: Request) => OPERATIONAL_PATHS.has(req.path);
+  const operational = (req: Request) => req.method === 'GET' && OPERATIONAL_PATHS.has(req.path);
   const handlers: RequestHandler[] = [];
   const { perIpPerMinute, perSessionPerMinute } = config.limits;
   if (perIpPerMinute > 0) {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { ConfigError } from '../config/env-reader.ts';
@@ -8,6 +8,7 @@ import type { ProcessRole } from '../config/config.ts';
 import { createPlatform, type Platform } from '../runtime/platform.ts';
 import { createApp, type ExtraRoutes, type ServiceModule } from './create-app.ts';
 import { answerProtocolErrorsInEnvelope } from './protocol-errors.ts';
+import { serverOptions } from './server-options.ts';
 
 export interface RunningService {
   platform: Platform;
@@ -38,22 +39,21 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const services = options.services(platform);
   let shuttingDown = false;
   const app = createApp(platform, services, () => shuttingDown, options.extra?.(platform));
-  const { port: wanted, host } = platform.config.http;
-  const server = app.listen(wanted, host);
+  const { port: wanted, host, maxConnections } = platform.config.http;
+  const server = createServer(serverOptions(platform.config.http, platform.config.signaling.longPollMaxSeconds), app);
+  // Past this, Node closes each new connection at once rather than run out of descriptors.
+  server.maxConnections = maxConnections;
+  server.listen(wanted, host);
   answerProtocolErrorsInEnvelope(server);
   await once(server, 'listening');
-  // Long-polls hold a request for up to LONGPOLL_MAX_SECONDS; Node's defaults would cut them.
-  server.requestTimeout = (platform.config.signaling.longPollMaxSeconds + 30) * 1000;
-  server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 65_000;
   // Node's idea of an idle keep-alive connection misses some that clients left half-open, so
-  // shutdown counts requests itself and closes every connection once none is in flight.
-  let inFlight = 0;
-  server.on('request', (_req, res) => {
-    inFlight += 1;
+  // shutdown tracks requests itself and closes every connection once none is in flight.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight.add(res);
     res.once('close', () => {
-      inFlight -= 1;
-      if (shuttingDown && inFlight === 0) server.closeAllConnections();
+      inFlight.delete(res);
+      if (shuttingDown && inFlight.size === 0) server.closeAllConnections();
     });
   });
   const address = server.address();
@@ -67,9 +67,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const shutdown = () => {
     finished ??= (async () => {
       shuttingDown = true;
+      // Requests begun before SIGTERM are answered with Connection: close too (later ones get it
+      // from request-context), so no client re-polls on a socket about to go.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const service of services) service.stop?.();
-      if (inFlight === 0) server.closeAllConnections();
+      if (inFlight.size === 0) server.closeAllConnections();
       else server.closeIdleConnections();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref());
       await Promise.race([drained, timeout]);

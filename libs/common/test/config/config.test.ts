@@ -18,12 +18,19 @@ function problemsOf(env: Record<string, string>, role: ProcessRole = 'all-in-one
 test('defaults', () => {
   const config = load(base);
   expect(config.http.port).toBe(8080);
-  expect(config.session).toEqual({ cookieName: 'sess38b9de00', cookieSecure: true, cookieDomain: undefined, ttlSeconds: 7200, cacheSeconds: 0 });
+  expect(config.session).toEqual({ cookieName: 'sess38b9de00', cookieSecure: true, cookieDomain: undefined, ttlSeconds: 7200, cacheSeconds: 0, maxPerUser: 20 });
+  expect(config.http).toMatchObject({ idleTimeoutSeconds: 30, maxConnections: 12_000 });
   expect(config.turn).toMatchObject({ usernameSuffix: 'turntls', credentialTtlSeconds: 3600, candidatePoolSize: 5, transportPolicy: 'all' });
-  expect(config.signaling).toMatchObject({ sdpTtlSeconds: 300, sdpMaxBytes: 65_536, longPollMaxSeconds: 25 });
-  expect(config.store).toEqual({ kind: 'memory' });
+  expect(config.signaling).toMatchObject({ sdpTtlSeconds: 300, sdpMaxBytes: 65_536, longPollMaxSeconds: 25, longPollMaxPerUser: 64 });
+  expect(config.store).toEqual({ kind: 'memory', maxBytes: 256 * 1024 * 1024 });
   expect(config.bus).toEqual({ kind: 'memory' });
-  expect(config.auth).toMatchObject({ mode: 'secret', algorithms: ['HS256', 'HS384', 'HS512'] });
+  expect(config.auth).toMatchObject({ mode: 'secret', algorithms: ['HS256', 'HS384', 'HS512'], maxAgeSeconds: 86_400 });
+  expect(load({ AUTH_JWKS_URL: 'https://keys.example/jwks.json', AUTH_JWT_SECRET: '' }).auth).toMatchObject({ mode: 'jwks', refreshSeconds: 60 });
+});
+
+test('LONGPOLL_MAX_PER_SESSION is the old name of LONGPOLL_MAX_PER_USER; the new name wins when both are set', () => {
+  expect(load({ ...base, LONGPOLL_MAX_PER_SESSION: '5' }).signaling.longPollMaxPerUser).toBe(5);
+  expect(load({ ...base, LONGPOLL_MAX_PER_SESSION: '5', LONGPOLL_MAX_PER_USER: '7' }).signaling.longPollMaxPerUser).toBe(7);
 });
 
 test('dev mode only in the all-in-one process, and never once AUTH_JWT_* is set', () => {
@@ -62,6 +69,14 @@ test.each([
   [{ RATE_LIMIT_PER_IP_PER_MINUTE: '-5' }, 'RATE_LIMIT_PER_IP_PER_MINUTE="-5" must be a whole number from 0 to 10000000'],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent'],
   [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" must be a whole number from 0 to 10'],
+  [{ LONGPOLL_MAX_PER_USER: '0' }, 'LONGPOLL_MAX_PER_USER="0" must be a whole number from 1 to 10000'],
+  [{ LONGPOLL_MAX_PER_SESSION: 'lots' }, 'LONGPOLL_MAX_PER_SESSION="lots" must be a whole number from 1 to 10000'],
+  [{ SESSION_MAX_PER_USER: '0' }, 'SESSION_MAX_PER_USER="0" must be a whole number from 1 to 1000'],
+  [{ MEMORY_STORE_MAX_MB: '0' }, 'MEMORY_STORE_MAX_MB="0" must be a whole number from 1 to 65536'],
+  [{ AUTH_JWT_MAX_AGE_SECONDS: '10' }, 'AUTH_JWT_MAX_AGE_SECONDS="10" must be a whole number from 60 to 2592000'],
+  [{ AUTH_JWT_SECRET: '', AUTH_JWKS_URL: 'https://k.example/jwks', AUTH_JWKS_REFRESH_SECONDS: '0' }, 'AUTH_JWKS_REFRESH_SECONDS="0" must be a whole number from 1 to 3600'],
+  [{ HTTP_IDLE_TIMEOUT_SECONDS: '0' }, 'HTTP_IDLE_TIMEOUT_SECONDS="0" must be a whole number from 1 to 3600'],
+  [{ HTTP_MAX_CONNECTIONS: 'many' }, 'HTTP_MAX_CONNECTIONS="many" must be a whole number from 1 to 1000000'],
 ])('%j is refused with a message naming the variable', (env, message) => {
   expect(problemsOf({ ...base, ...env })).toEqual([message]);
 });

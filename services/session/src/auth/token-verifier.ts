@@ -1,39 +1,38 @@
-import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { JwksClient } from 'jwks-rsa';
+import type { Clock } from '@signal/common/clock';
 import type { AuthConfig } from '@signal/common/config/config';
-import { DependencyUnavailableError, unauthorized } from '@signal/common/errors';
+import { unauthorized } from '@signal/common/errors';
+import { JwksKeySet } from './jwks-key-set.ts';
+import { checkClaims, readUnverified } from './token-shape.ts';
 
 /** Verifies an upstream JWT and returns its claims, or throws a 401 saying why not. */
 export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 
 export const MAX_TOKEN_BYTES = 8192;
 
-type Key = string | KeyObject;
-type KeySource = KeyObject | ((header: jwt.JwtHeader) => Promise<Key>);
+type KeySource = (kid: string | undefined) => Promise<KeyObject | undefined>;
 
-function keySource(auth: AuthConfig): KeySource {
+function keySource(auth: AuthConfig, clock: Clock): KeySource {
   switch (auth.mode) {
     // Key objects are built once: given strings, jsonwebtoken would parse them again on every login.
     case 'secret':
-    case 'dev':
-      return createSecretKey(Buffer.from(auth.secret));
-    case 'public-key':
+    case 'dev': {
+      const key = createSecretKey(Buffer.from(auth.secret));
+      return async () => key;
+    }
+    case 'public-key': {
+      let key: KeyObject;
       try {
-        return createPublicKey(auth.publicKey);
+        key = createPublicKey(auth.publicKey);
       } catch {
         throw new Error('AUTH_JWT_PUBLIC_KEY is not a valid PEM public key');
       }
+      return async () => key;
+    }
     case 'jwks': {
-      const client = new JwksClient({ jwksUri: auth.jwksUrl, cache: true, cacheMaxAge: 600_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 2000 });
-      return async (header) => {
-        try {
-          return (await client.getSigningKey(header.kid)).getPublicKey();
-        } catch (error) {
-          if (error instanceof Error && error.name === 'SigningKeyNotFoundError') throw unauthorized('Invalid token: unknown signing key');
-          throw new DependencyUnavailableError('jwks', error);
-        }
-      };
+      const keySet = new JwksKeySet(auth.jwksUrl, auth.refreshSeconds, clock);
+      return (kid) => keySet.key(kid);
     }
   }
 }
@@ -50,21 +49,14 @@ function reason(error: unknown): string {
   return 'Invalid token';
 }
 
-/** Reads the header to pick the key; jws throws (not returns null) on a `typ: JWT` token whose payload is not JSON. */
-function decodeUnverified(token: string): jwt.Jwt | null {
-  try {
-    return jwt.decode(token, { complete: true });
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Only the configured algorithms are accepted (never `none`), and a key is only ever used with the
- * algorithm family it belongs to, which rules out HS/RS key confusion.
+ * algorithm family it belongs to, which rules out HS/RS key confusion. Everything that can be
+ * judged without a key (size, shape, algorithm, `crit`) is judged before any key lookup, so a
+ * forged token never reaches the JWKS endpoint.
  */
-export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
-  const source = keySource(auth);
+export function createTokenVerifier(auth: AuthConfig, clock: Clock): TokenVerifier {
+  const source = keySource(auth, clock);
   const options: jwt.VerifyOptions = {
     algorithms: auth.algorithms,
     clockTolerance: auth.clockToleranceSeconds,
@@ -73,13 +65,19 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   };
   return async (token) => {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw unauthorized('Token too large');
-    const decoded = decodeUnverified(token);
-    if (decoded === null || typeof decoded.payload !== 'object') throw unauthorized('Invalid token');
-    const key = source instanceof KeyObject ? source : await source(decoded.header);
+    const header = readUnverified(token, auth.algorithms);
+    const key = await source(header.kid);
+    if (key === undefined) throw unauthorized('Invalid token: unknown signing key');
+    // Token times are the issuer's wall-clock times, judged against ours; the injected clock only
+    // paces key-set refreshes.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    let claims: Record<string, unknown>;
     try {
-      return jwt.verify(token, key, options) as Record<string, unknown>;
+      claims = jwt.verify(token, key, { ...options, clockTimestamp: nowSeconds }) as Record<string, unknown>;
     } catch (error) {
       throw unauthorized(reason(error));
     }
+    checkClaims(claims, nowSeconds, auth.maxAgeSeconds);
+    return claims;
   };
 }

@@ -4,6 +4,7 @@ import type { EventHub } from '@signal/common/events/event-hub';
 import type { SdpKey, SdpRecord, SdpStore, SdpType } from '@signal/common/ports/sdp-store';
 import type { SignalingConfig } from '@signal/common/config/config';
 import type { Metrics } from '@signal/common/observability/metrics';
+import { LongPollQuota } from './long-poll-quota.ts';
 import { slotOf } from './slot.ts';
 import { SlotWatches } from './slot-watches.ts';
 import type { ExpireRequest, SdpQuery, SdpSubmission } from './validation.ts';
@@ -26,11 +27,12 @@ export class SdpExchange {
   readonly #deps: ExchangeDeps;
   readonly #waiters = new WaiterRegistry();
   readonly #watches: SlotWatches;
-  readonly #waitingPerSession = new Map<string, number>();
+  readonly #quota: LongPollQuota;
   #recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: ExchangeDeps) {
     this.#deps = deps;
+    this.#quota = new LongPollQuota(deps.config.longPollMaxPerUser);
     this.#watches = new SlotWatches(deps.sdps, deps.events.address, deps.clock);
     deps.events.on('sdp.posted', (data) => {
       const slot = slotOf(data);
@@ -69,14 +71,17 @@ export class SdpExchange {
    * The latest live SDP of `type` that the peer sent to the caller, or undefined. With a wait,
    * parks until an event names this slot (or, while the bus is down, until the next re-check).
    */
-  async read(type: SdpType, caller: string, sessionId: string, query: SdpQuery, signal: AbortSignal): Promise<SdpRecord | undefined> {
+  async read(type: SdpType, caller: string, query: SdpQuery, signal: AbortSignal): Promise<SdpRecord | undefined> {
     const key: SdpKey = { room: query.room.uuid, type, from: query.signalId, to: caller };
     if (query.waitSeconds === 0) return this.#deps.sdps.get(key);
-    this.#admit(sessionId);
+    if (this.#waiters.size >= this.#deps.config.longPollMaxPerReplica) {
+      throw new HttpError(503, 'Too many waiting requests on this server; retry', { 'Retry-After': '1' });
+    }
+    const release = this.#quota.take(caller);
     try {
       return await this.#waitFor(key, this.#deps.clock.now() + query.waitSeconds * 1000, signal);
     } finally {
-      this.#release(sessionId);
+      release();
     }
   }
 
@@ -156,24 +161,6 @@ export class SdpExchange {
 
   #count(outcome: WaitOutcome | undefined): void {
     if (outcome !== undefined) this.#deps.metrics.longPollWakeups.inc({ outcome });
-  }
-
-  #admit(sessionId: string): void {
-    const { longPollMaxPerSession, longPollMaxPerReplica } = this.#deps.config;
-    if (this.#waiters.size >= longPollMaxPerReplica) {
-      throw new HttpError(503, 'Too many waiting requests on this server; retry', { 'Retry-After': '1' });
-    }
-    const mine = this.#waitingPerSession.get(sessionId) ?? 0;
-    if (mine >= longPollMaxPerSession) {
-      throw new HttpError(429, 'Too many waiting requests for this session', { 'Retry-After': '1' });
-    }
-    this.#waitingPerSession.set(sessionId, mine + 1);
-  }
-
-  #release(sessionId: string): void {
-    const mine = (this.#waitingPerSession.get(sessionId) ?? 1) - 1;
-    if (mine <= 0) this.#waitingPerSession.delete(sessionId);
-    else this.#waitingPerSession.set(sessionId, mine);
   }
 
   /**

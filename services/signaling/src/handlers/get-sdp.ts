@@ -18,7 +18,7 @@ export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTim
     // Only a request that is still unanswered has a client to lose; aborting after the response
     // would build a DOMException for nothing on every request.
     res.once('close', () => res.writableFinished || gone.abort(CLIENT_GONE));
-    const record = await exchange.read(type, session.uuid, session.id, query, gone.signal);
+    const record = await exchange.read(type, session.uuid, query, gone.signal);
     if (gone.signal.aborted) return;
     if (record === undefined) {
       res.status(204).end();
