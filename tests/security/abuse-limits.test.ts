@@ -5,18 +5,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
-import { get, login, post, ROOM, sdpQuery, startSignal, tokenFor, type TestSignal } from '../../test-support/signal/harness.ts';
+import { get, login, post, ROOM, sdpQuery, tokenFor, type TestSignal } from '../../test-support/signal/harness.ts';
 import { assertClientSafe } from './support/envelope.ts';
+import { withSignal } from './support/with-signal.ts';
 import { rawRequest } from './support/raw-http.ts';
-
-async function withSignal(env: Record<string, string | undefined>, run: (signal: TestSignal) => Promise<void>, options: Parameters<typeof startSignal>[0] = {}): Promise<void> {
-  const signal = await startSignal({ ...options, env });
-  try {
-    await run(signal);
-  } finally {
-    await signal.shutdown();
-  }
-}
 
 /** The value of the sample of `name` whose labels include `labels`, in a real scrape; 0 when absent. */
 async function scraped(signal: TestSignal, name: string, labels: Record<string, string>): Promise<number> {

@@ -6,18 +6,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { get, login, startSignal, type TestSignal } from '../../test-support/signal/harness.ts';
+import { get, login } from '../../test-support/signal/harness.ts';
 import { assertClientSafe } from './support/envelope.ts';
+import { withSignal } from './support/with-signal.ts';
 import { rawRequest } from './support/raw-http.ts';
-
-async function withSignal(env: Record<string, string | undefined>, run: (signal: TestSignal) => Promise<void>): Promise<void> {
-  const signal = await startSignal({ env });
-  try {
-    await run(signal);
-  } finally {
-    await signal.shutdown();
-  }
-}
 
 async function openSocket(port: number): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');

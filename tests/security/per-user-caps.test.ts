@@ -4,16 +4,8 @@
  * are capped (the oldest ends), and a user can end every session at once.
  */
 import { randomUUID } from 'node:crypto';
-import { get, login, sdpQuery, startSignal, type LoggedIn, type TestSignal } from '../../test-support/signal/harness.ts';
-
-async function withSignal(env: Record<string, string | undefined>, run: (signal: TestSignal) => Promise<void>): Promise<void> {
-  const signal = await startSignal({ env });
-  try {
-    await run(signal);
-  } finally {
-    await signal.shutdown();
-  }
-}
+import { get, login, sdpQuery, type LoggedIn, type TestSignal } from '../../test-support/signal/harness.ts';
+import { withSignal } from './support/with-signal.ts';
 
 /** `count` logins of one person (same subject and peer uuid): `count` sessions. */
 async function sessionsOf(signal: TestSignal, count: number): Promise<LoggedIn[]> {
