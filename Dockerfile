@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1.7
-#
 # Signal images: one target per service, all from the same production layers.
 #   docker build --target session   -t <registry>/sme-connect/signal-session:<version> .
 #   docker build --target signaling -t <registry>/sme-connect/signal-signaling:<version> .
@@ -8,10 +6,17 @@
 # for the OCI labels. scripts/check-prod-deps.sh runs the same install and start-up without Docker.
 #
 # Sources are TypeScript run by Node 24's type stripping: there is no build step, the image
-# holds the sources and the production dependencies only. Pin the base by digest in CI, e.g.
-# --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>.
-
-ARG NODE_IMAGE=node:24-bookworm-slim
+# holds the sources and the production dependencies only.
+#
+# Builds unchanged with the classic builder (`az acr build`, DOCKER_BUILDKIT=0) and with BuildKit
+# (`docker build`, `docker buildx build`): no BuildKit-only syntax (no `# syntax=` frontend, no
+# RUN --mount, no COPY --link/--chmod, no heredocs). tests/deploy/dockerfile.test.ts checks it.
+#
+# The base image is pinned by digest (node:24.18.0 on Debian bookworm, slim), so a rebuild of the
+# same commit gets the same base. To update it, see docs/deploy.md, "2. Images": read the new
+# digest of the tag (`docker buildx imagetools inspect node:24-bookworm-slim` or
+# `az acr import` + `az acr repository show`), replace it below, rebuild, run the tests.
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
 # --- Production dependencies: manifests first, so source changes reuse this layer. ---
 FROM ${NODE_IMAGE} AS deps
@@ -25,8 +30,9 @@ COPY services/ice/package.json services/ice/
 COPY services/all-in-one/package.json services/all-in-one/
 # --omit=dev also leaves out the "node" devDependency: the base image's Node 24 runs the services.
 # No install scripts: no production dependency needs one, and none gets to run code at build time.
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# The npm cache is dropped in the same layer (a cache mount would need BuildKit).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && npm cache clean --force
 
 # --- Runtime: root-owned, read-only files; the process runs as an unprivileged numeric user. ---
 FROM ${NODE_IMAGE} AS runtime

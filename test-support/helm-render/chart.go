@@ -126,7 +126,8 @@ func (c *chart) checkKubeVersion(kube string) error {
 		return fmt.Errorf("--kube-version %q: %w", kube, err)
 	}
 	if !con.Check(v) {
-		return fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", constraint, kube)
+		// Helm prints .Capabilities.KubeVersion, which always carries the "v" prefix.
+		return fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes v%s", constraint, v.String())
 	}
 	return nil
 }

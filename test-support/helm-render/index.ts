@@ -87,7 +87,7 @@ function templateArgs(options: RenderOptions): string[] {
   for (const file of options.valuesFiles ?? []) args.push('--values', file);
   for (const expr of options.set ?? []) args.push('--set', expr);
   for (const expr of options.setString ?? []) args.push('--set-string', expr);
-  args.push('--kube-version', options.kubeVersion ?? '1.30.0');
+  args.push('--kube-version', options.kubeVersion ?? '1.34.0');
   return args;
 }
 

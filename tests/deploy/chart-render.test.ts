@@ -1,5 +1,6 @@
 /**
- * The chart renders with its defaults and with examples/production-values.yaml, and every object
+ * The chart renders with its required settings (fixtures/values/minimal.yaml) and with
+ * examples/production-values.yaml, and every object
  * is valid for the Kubernetes API: schema-valid (kubernetes-models), free of unknown fields
  * (kubernetes-types + tsc), and for the Prometheus Operator kinds, of the operator's shape.
  * Deliberately broken objects prove that each check rejects what it is meant to.

@@ -1,6 +1,6 @@
 /**
  * Client addresses behind every documented ingress path: each path's real X-Forwarded-For, sent
- * through a running Signal with the TRUST_PROXY that path needs, must give one
+ * through a running Signal with the TRUST_PROXY the chart renders for that path, must give one
  * rate-limit bucket per client, whatever its source port, and no library warning.
  */
 import { pino } from 'pino';

@@ -129,7 +129,7 @@ describe('output', () => {
   });
 
   test("Chart.yaml's kubeVersion constraint is enforced", () => {
-    expect(failure('--kube-version', '1.27.9')).toMatch(/requires kubeVersion: >=1.28.0-0 which is incompatible with Kubernetes 1.27.9/);
+    expect(failure('--kube-version', '1.27.9')).toMatch(/requires kubeVersion: >=1.28.0-0 which is incompatible with Kubernetes v1.27.9/);
   });
 
   test('yaml2json turns the YAML output back into the JSON output', () => {

@@ -1,7 +1,8 @@
 /**
- * Minimal schemas of the Prometheus Operator objects the chart renders (ServiceMonitor,
- * PrometheusRule, monitoring.coreos.com/v1). Neither kubernetes-models nor kubernetes-types
- * covers CRDs, so the fields the operator defines are listed here, unknown ones rejected.
+ * Minimal schemas of the custom resources the chart renders: the Prometheus Operator's
+ * (ServiceMonitor, PrometheusRule, monitoring.coreos.com/v1) and the Secrets Store CSI driver's
+ * SecretProviderClass (secrets-store.csi.x-k8s.io/v1). Neither kubernetes-models nor
+ * kubernetes-types covers CRDs, so the fields their CRDs define are listed here, unknown ones rejected.
  */
 import { Ajv } from 'ajv';
 import type { KubeObject } from '../../../test-support/helm-render/index.ts';
@@ -132,10 +133,48 @@ const prometheusRule = {
   },
 };
 
+const secretProviderClass = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'secrets-store.csi.x-k8s.io/v1' },
+    kind: { const: 'SecretProviderClass' },
+    metadata,
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['provider', 'parameters'],
+      properties: {
+        provider: { type: 'string', minLength: 1 },
+        parameters: stringMap,
+        secretObjects: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['secretName', 'type', 'data'],
+            properties: {
+              secretName: { type: 'string', minLength: 1 },
+              type: { type: 'string' },
+              labels: stringMap,
+              annotations: stringMap,
+              data: {
+                type: 'array',
+                items: { type: 'object', additionalProperties: false, required: ['objectName', 'key'], properties: { objectName: { type: 'string' }, key: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 const validators: Record<string, ReturnType<typeof ajv.compile>> = {
   ServiceMonitor: ajv.compile(serviceMonitor),
   PrometheusRule: ajv.compile(prometheusRule),
+  SecretProviderClass: ajv.compile(secretProviderClass),
 };
 
 /** Problems of each monitoring.coreos.com object, including duplicate rule group names. */

@@ -1,13 +1,31 @@
 /** The two renders every deploy test looks at, and typed accessors for what they contain. */
 import type { KubeObject, Rendered, RenderOptions } from '../../../test-support/helm-render/index.ts';
-import { renderChart, repoRoot } from '../../../test-support/helm-render/index.ts';
+import { RenderError, renderChart, repoRoot } from '../../../test-support/helm-render/index.ts';
 
 export const productionValues = `${repoRoot}examples/production-values.yaml`;
+/** The settings the chart requires (it refuses its bare defaults); tests render on top of them. */
+export const minimalValues = `${repoRoot}tests/deploy/fixtures/values/minimal.yaml`;
 
-export const RENDERS: Record<'default' | 'production', RenderOptions> = {
-  default: {},
+export const RENDERS: Record<'minimal' | 'production', RenderOptions> = {
+  minimal: { valuesFiles: [minimalValues] },
   production: { valuesFiles: [productionValues] },
 };
+
+/** Renders `--set` values on top of the required settings, unless `base` names other values files. */
+export function render(set: string[] = [], base: RenderOptions = {}): Rendered {
+  return renderChart({ valuesFiles: [minimalValues], ...base, set: [...(base.set ?? []), ...set] });
+}
+
+/** The message of a render that must fail; throws when it succeeds. */
+export function renderError(set: string[], base: RenderOptions = {}): string {
+  try {
+    render(set, base);
+  } catch (error) {
+    if (error instanceof RenderError) return error.stderr;
+    throw error;
+  }
+  throw new Error(`rendering with ${set.join(' ')} succeeded`);
+}
 
 export const SERVICES = ['session', 'signaling', 'ice'] as const;
 export type ServiceName = (typeof SERVICES)[number];

@@ -78,8 +78,8 @@ annotations:
 {{- $root := .root }}
 {{- $svc := index $root.Values .service }}
 {{- $repository := default (printf "%s-%s" $root.Values.image.repository .service) $svc.image.repository }}
-{{- if $root.Values.image.registry }}
-{{- $repository = printf "%s/%s" $root.Values.image.registry $repository }}
+{{- with default $root.Values.image.registry (dig "imageRegistry" "" $root.Values.global) }}
+{{- $repository = printf "%s/%s" . $repository }}
 {{- end }}
 {{- $tag := default (default $root.Chart.AppVersion $root.Values.image.tag) $svc.image.tag | toString }}
 {{- if $svc.image.digest }}
@@ -110,29 +110,80 @@ signaling: [cosmosKey, serviceBusConnectionString]
 ice: [cosmosKey, serviceBusConnectionString, turnSecret]
 {{- end }}
 
-{{/* env entries reading secrets, for one service. Call with (dict "root" $ "service" "ice"). */}}
-{{- define "signal.secretEnv" -}}
+{{/*
+Where one entry of .Values.secrets comes from: "value", "existingSecret", "keyVault", or empty
+when it is not given. Call with (dict "root" $ "name" "turnSecret").
+*/}}
+{{- define "signal.secretSource" -}}
+{{- $ref := get .root.Values.secrets .name }}
+{{- $given := list }}
+{{- range $source := list "value" "existingSecret" "keyVault" }}
+{{- if get $ref $source }}{{ $given = append $given $source }}{{ end }}
+{{- end }}
+{{- if gt (len $given) 1 }}
+{{- fail (printf "secrets.%s: set one of value, existingSecret or keyVault, not %s" .name (join " and " $given)) }}
+{{- end }}
+{{- if and (has "keyVault" $given) (not .root.Values.keyVault.enabled) }}
+{{- fail (printf "secrets.%s.keyVault needs keyVault.enabled (and keyVault.name)" .name) }}
+{{- end }}
+{{- first $given | default "" }}
+{{- end }}
+
+{{/* Name of the Secret the CSI driver syncs a service's Key Vault secrets to. */}}
+{{- define "signal.keyVaultSecretName" -}}
+{{ include "signal.componentName" . }}-keyvault
+{{- end }}
+
+{{/* A service's secrets held in Key Vault, as "VARIABLE: <Key Vault secret name>" lines. */}}
+{{- define "signal.keyVaultObjects" -}}
 {{- $root := .root }}
 {{- $variables := include "signal.secretVariables" . | fromYaml }}
 {{- range $name := get (include "signal.serviceSecrets" . | fromYaml) .service }}
-{{- $ref := get $root.Values.secrets $name }}
-{{- if and $ref.value $ref.existingSecret }}
-{{- fail (printf "secrets.%s: set value or existingSecret, not both" $name) }}
+{{- if eq (include "signal.secretSource" (dict "root" $root "name" $name)) "keyVault" }}
+{{ get $variables $name }}: {{ (get $root.Values.secrets $name).keyVault | quote }}
 {{- end }}
-{{- if $ref.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{/* env entries reading secrets, for one service. Call with (dict "root" $ "service" "ice"). */}}
+{{- define "signal.secretEnv" -}}
+{{- $root := .root }}
+{{- $ctx := . }}
+{{- $variables := include "signal.secretVariables" . | fromYaml }}
+{{- range $name := get (include "signal.serviceSecrets" . | fromYaml) .service }}
+{{- $ref := get $root.Values.secrets $name }}
+{{- $source := include "signal.secretSource" (dict "root" $root "name" $name) }}
+{{- if $source }}
 - name: {{ get $variables $name }}
   valueFrom:
     secretKeyRef:
+      {{- if eq $source "existingSecret" }}
       name: {{ $ref.existingSecret }}
       key: {{ $ref.key }}
-{{- else if $ref.value }}
-- name: {{ get $variables $name }}
-  valueFrom:
-    secretKeyRef:
+      {{- else if eq $source "keyVault" }}
+      name: {{ include "signal.keyVaultSecretName" $ctx }}
+      key: {{ get $variables $name }}
+      {{- else }}
       name: {{ include "signal.fullname" $root }}
       key: {{ get $variables $name }}
+      {{- end }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* Comma list of the Secrets one service's pods read, for Stakater Reloader. */}}
+{{- define "signal.secretNames" -}}
+{{- $root := .root }}
+{{- $ctx := . }}
+{{- $names := list }}
+{{- range $name := get (include "signal.serviceSecrets" . | fromYaml) .service }}
+{{- $source := include "signal.secretSource" (dict "root" $root "name" $name) }}
+{{- if eq $source "existingSecret" }}{{ $names = append $names (get $root.Values.secrets $name).existingSecret }}
+{{- else if eq $source "keyVault" }}{{ $names = append $names (include "signal.keyVaultSecretName" $ctx) }}
+{{- else if eq $source "value" }}{{ $names = append $names (include "signal.fullname" $root) }}
+{{- end }}
+{{- end }}
+{{- $names | uniq | join "," }}
 {{- end }}
 
 {{/* True ("true") when the chart must create its own Secret: some secret was given as a value. */}}
@@ -158,19 +209,166 @@ ones would print as 1e+06: integers are printed as integers.
 {{- end }}
 {{- end }}
 
+{{/* X-Forwarded-For hops to trust: config.trustProxy, or ("auto") those of the ingress path. */}}
+{{- define "signal.trustProxy" -}}
+{{- $v := .Values }}
+{{- if ne (toString $v.config.trustProxy) "auto" }}{{ int $v.config.trustProxy }}
+{{- else if eq $v.ingress.controller "nginx" }}{{ ternary 2 1 (eq $v.ingress.behind "application-gateway") }}
+{{- else if eq $v.ingress.controller "application-gateway" }}1
+{{- else }}{{ fail "config.trustProxy: set the number of proxies that append to X-Forwarded-For in front of the pods (\"auto\" knows only ingress.controller nginx and application-gateway)" }}
+{{- end }}
+{{- end }}
+
+{{/* preStop sleep: preStopDelaySeconds, or ("auto") what the ingress controller needs to stop routing. */}}
+{{- define "signal.preStopSeconds" -}}
+{{- if eq (toString .Values.preStopDelaySeconds) "auto" }}{{ ternary 90 5 (eq .Values.ingress.controller "application-gateway") }}
+{{- else }}{{ int .Values.preStopDelaySeconds }}{{ end }}
+{{- end }}
+
+{{/* terminationGracePeriodSeconds, or ("auto") pre-stop + the longest long-poll + 15 s to finish. */}}
+{{- define "signal.terminationGraceSeconds" -}}
+{{- if eq (toString .Values.terminationGracePeriodSeconds) "auto" }}{{ add (include "signal.preStopSeconds" . | int) (int .Values.signaling.longPoll.maxSeconds) 15 }}
+{{- else }}{{ int .Values.terminationGracePeriodSeconds }}{{ end }}
+{{- end }}
+
+{{/*
+Settings without which the pods exit at start-up: refused at render time, all named at once,
+instead of an install that "succeeds" and crash-loops.
+*/}}
+{{- define "signal.requireSettings" -}}
+{{- $v := .Values }}
+{{- $given := dict }}
+{{- range $name, $ref := $v.secrets }}
+{{- $_ := set $given $name (ne (include "signal.secretSource" (dict "root" $ "name" $name)) "") }}
+{{- end }}
+{{- $missing := list }}
+{{- if not $v.cosmos.endpoint }}{{ $missing = append $missing "cosmos.endpoint" }}{{ end }}
+{{- if not (or $v.workloadIdentity.enabled $given.cosmosKey) }}
+{{- $missing = append $missing "workloadIdentity.enabled or secrets.cosmosKey (a Cosmos DB credential)" }}
+{{- end }}
+{{- if not (or $v.serviceBus.namespace $given.serviceBusConnectionString) }}
+{{- $missing = append $missing "serviceBus.namespace (or secrets.serviceBusConnectionString)" }}
+{{- else if not (or $v.workloadIdentity.enabled $given.serviceBusConnectionString) }}
+{{- $missing = append $missing "workloadIdentity.enabled or secrets.serviceBusConnectionString (a Service Bus credential)" }}
+{{- end }}
+{{- $auth := list }}
+{{- if $v.session.auth.jwksUrl }}{{ $auth = append $auth "session.auth.jwksUrl" }}{{ end }}
+{{- if $given.jwtSecret }}{{ $auth = append $auth "secrets.jwtSecret" }}{{ end }}
+{{- if $given.jwtPublicKey }}{{ $auth = append $auth "secrets.jwtPublicKey" }}{{ end }}
+{{- if not $auth }}{{ $missing = append $missing "session.auth.jwksUrl, secrets.jwtSecret or secrets.jwtPublicKey" }}{{ end }}
+{{- if gt (len $auth) 1 }}
+{{- fail (printf "give only one of session.auth.jwksUrl, secrets.jwtSecret, secrets.jwtPublicKey (set: %s)" (join ", " $auth)) }}
+{{- end }}
+{{- if not $v.ice.turn.urls }}{{ $missing = append $missing "ice.turn.urls" }}{{ end }}
+{{- if not $given.turnSecret }}{{ $missing = append $missing "secrets.turnSecret" }}{{ end }}
+{{- if $missing }}
+{{- fail (printf "these settings are required (the pods exit at start-up without them; see docs/deploy.md and examples/production-values.yaml):\n  - %s" (join "\n  - " $missing)) }}
+{{- end }}
+{{- end }}
+
 {{/* Refuses values that cannot work together; included once, by deployment.yaml. */}}
 {{- define "signal.validate" -}}
 {{- $longPoll := int .Values.signaling.longPoll.maxSeconds }}
-{{- if le (int .Values.terminationGracePeriodSeconds) (add $longPoll .Values.preStopDelaySeconds) }}
-{{- fail (printf "terminationGracePeriodSeconds (%d) must exceed preStopDelaySeconds + signaling.longPoll.maxSeconds (%d)" (int .Values.terminationGracePeriodSeconds) (add $longPoll .Values.preStopDelaySeconds)) }}
+{{- $preStop := include "signal.preStopSeconds" . | int }}
+{{- $grace := include "signal.terminationGraceSeconds" . | int }}
+{{- if le $grace (add $longPoll $preStop) }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must exceed preStopDelaySeconds + signaling.longPoll.maxSeconds (%d)" $grace (add $longPoll $preStop)) }}
 {{- end }}
-{{- if and .Values.ingress.enabled (lt (int .Values.ingress.timeoutSeconds) (add $longPoll 5)) }}
+{{- if and (or .Values.ingress.enabled .Values.httpRoute.enabled) (lt (int .Values.ingress.timeoutSeconds) (add $longPoll 5)) }}
 {{- fail (printf "ingress.timeoutSeconds (%d) must be at least signaling.longPoll.maxSeconds + 5 (%d)" (int .Values.ingress.timeoutSeconds) (add $longPoll 5)) }}
 {{- end }}
 {{- if and .Values.workloadIdentity.enabled (not .Values.workloadIdentity.clientId) .Values.serviceAccount.create }}
 {{- fail "workloadIdentity.clientId is required when workloadIdentity.enabled is true" }}
 {{- end }}
+{{- if .Values.keyVault.enabled }}
+{{- if not .Values.workloadIdentity.enabled }}
+{{- fail "keyVault needs workloadIdentity.enabled: the CSI driver reads the vault with the workload identity" }}
+{{- end }}
+{{- $_ := required "keyVault.name is required when keyVault.enabled is true" .Values.keyVault.name }}
+{{- $_ := required "keyVault.tenantId (or workloadIdentity.tenantId) is required when keyVault.enabled is true" (default .Values.workloadIdentity.tenantId .Values.keyVault.tenantId) }}
+{{- end }}
 {{- if and .Values.tracing.enabled (not .Values.tracing.otlpEndpoint) }}
 {{- fail "tracing.otlpEndpoint is required when tracing.enabled is true" }}
 {{- end }}
+{{- include "signal.requireSettings" . }}
+{{- end }}
+
+{{/*
+The data of one ConfigMap: the shared one (service "") or a service's own. Empty settings are
+left out so the service's own default applies. Deployments hash the two their pods read, so a
+change restarts only the services it concerns.
+*/}}
+{{- define "signal.configData" -}}
+{{- $v := .root.Values }}
+{{- $data := dict }}
+{{- if eq .service "" }}
+{{- $data = merge (dict) $v.config.extraEnv (dict
+  "PORT" $v.containerPort
+  "HOST" "0.0.0.0"
+  "LOG_LEVEL" $v.config.logLevel
+  "TRUST_PROXY" (include "signal.trustProxy" .root)
+  "CORS_ORIGINS" (join "," $v.config.corsOrigins)
+  "RATE_LIMIT_PER_IP_PER_MINUTE" $v.config.rateLimitPerIpPerMinute
+  "RATE_LIMIT_PER_SESSION_PER_MINUTE" $v.config.rateLimitPerSessionPerMinute
+  "SESSION_COOKIE_ID" $v.sessionCookie.id
+  "SESSION_COOKIE_SECURE" $v.sessionCookie.secure
+  "SESSION_COOKIE_DOMAIN" $v.sessionCookie.domain
+  "SESSION_TTL_SECONDS" $v.sessionCookie.ttlSeconds
+  "SESSION_CACHE_SECONDS" $v.sessionCookie.cacheSeconds
+  "STORE" "cosmos"
+  "COSMOS_ENDPOINT" $v.cosmos.endpoint
+  "COSMOS_DATABASE" $v.cosmos.database
+  "COSMOS_SESSIONS_CONTAINER" $v.cosmos.sessionsContainer
+  "COSMOS_SDPS_CONTAINER" $v.cosmos.sdpsContainer
+  "COSMOS_CREATE_IF_MISSING" $v.cosmos.createIfMissing
+  "COSMOS_REQUEST_TIMEOUT_MS" $v.cosmos.requestTimeoutMs
+  "COSMOS_PREFERRED_REGIONS" (join "," $v.cosmos.preferredRegions)
+  "BUS" "servicebus"
+  "SERVICEBUS_NAMESPACE" $v.serviceBus.namespace
+  "SERVICEBUS_TOPIC" $v.serviceBus.topic) }}
+{{- if $v.tracing.enabled }}
+{{- $_ := set $data "OTEL_EXPORTER_OTLP_ENDPOINT" $v.tracing.otlpEndpoint }}
+{{- $_ := set $data "OTEL_TRACES_SAMPLER" $v.tracing.sampler }}
+{{- $_ := set $data "OTEL_TRACES_SAMPLER_ARG" $v.tracing.samplerArg }}
+{{- end }}
+{{- else if eq .service "session" }}
+{{- $data = dict
+  "AUTH_JWKS_URL" $v.session.auth.jwksUrl
+  "AUTH_JWT_ISSUER" $v.session.auth.issuer
+  "AUTH_JWT_AUDIENCE" $v.session.auth.audience
+  "AUTH_JWT_ALGORITHMS" (join "," $v.session.auth.algorithms)
+  "AUTH_CLOCK_TOLERANCE_SECONDS" $v.session.auth.clockToleranceSeconds }}
+{{- else if eq .service "signaling" }}
+{{- $data = dict
+  "SDP_TTL_SECONDS" $v.signaling.sdp.ttlSeconds
+  "SDP_MAX_BYTES" $v.signaling.sdp.maxBytes
+  "LONGPOLL_MAX_SECONDS" $v.signaling.longPoll.maxSeconds
+  "LONGPOLL_FALLBACK_INTERVAL_SECONDS" $v.signaling.longPoll.fallbackIntervalSeconds
+  "LONGPOLL_MAX_PER_SESSION" $v.signaling.longPoll.maxPerSession
+  "LONGPOLL_MAX_PER_REPLICA" $v.signaling.longPoll.maxPerReplica }}
+{{- else if eq .service "ice" }}
+{{- $data = dict
+  "TURN_URLS" (join "," $v.ice.turn.urls)
+  "TURN_USERNAME_SUFFIX" $v.ice.turn.usernameSuffix
+  "TURN_CREDENTIAL_TTL_SECONDS" $v.ice.turn.credentialTtlSeconds
+  "STUN_URLS" (join "," $v.ice.stunUrls)
+  "ICE_CANDIDATE_POOL_SIZE" $v.ice.candidatePoolSize
+  "ICE_TRANSPORT_POLICY" $v.ice.transportPolicy }}
+{{- end }}
+{{- range $key, $value := $data }}
+{{- $text := include "signal.envValue" $value }}
+{{- if ne $text "" }}
+{{ $key }}: {{ $text | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The six public paths and the service of each, shared by the Ingress and the HTTPRoute. */}}
+{{- define "signal.publicRoutes" -}}
+- [/login, session]
+- [/logout, session]
+- [/offer, signaling]
+- [/answer, signaling]
+- [/expire, signaling]
+- [/ice_servers, ice]
 {{- end }}

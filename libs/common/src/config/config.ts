@@ -82,6 +82,8 @@ export interface CosmosConfig {
   sdpsContainer: string;
   createIfMissing: boolean;
   requestTimeoutMs: number;
+  /** Regions of a multi-region account in order of preference; empty: the SDK's default. */
+  preferredRegions: string[];
 }
 
 export interface ServiceBusConfig {
@@ -213,6 +215,16 @@ function readLimits(env: EnvReader): LimitsConfig {
   };
 }
 
+/** Azure region names as the SDK accepts them: "West Europe" or "westeurope". */
+function readRegions(env: EnvReader): string[] {
+  const regions = env.list('COSMOS_PREFERRED_REGIONS');
+  for (const region of regions) {
+    if (!/^[A-Za-z][A-Za-z0-9 ]{1,40}$/.test(region)) env.problem(`COSMOS_PREFERRED_REGIONS entry ${JSON.stringify(region)} must be an Azure region name, e.g. West Europe`);
+  }
+  if (new Set(regions.map((r) => r.replaceAll(' ', '').toLowerCase())).size !== regions.length) env.problem('COSMOS_PREFERRED_REGIONS lists a region twice');
+  return regions;
+}
+
 function readStore(env: EnvReader): StoreConfig {
   const kind = env.oneOf('STORE', 'memory', ['memory', 'cosmos']);
   if (kind === 'memory') return { kind, maxBytes: env.integer('MEMORY_STORE_MAX_MB', 256, 1, 65_536) * 1024 * 1024 };
@@ -228,6 +240,7 @@ function readStore(env: EnvReader): StoreConfig {
       sdpsContainer: env.string('COSMOS_SDPS_CONTAINER', 'sdps'),
       createIfMissing: env.boolean('COSMOS_CREATE_IF_MISSING', false),
       requestTimeoutMs: env.integer('COSMOS_REQUEST_TIMEOUT_MS', 2000, 100, 2000),
+      preferredRegions: readRegions(env),
     },
   };
 }

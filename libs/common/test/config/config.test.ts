@@ -1,5 +1,6 @@
 import { ConfigError } from '../../src/config/env-reader.ts';
 import { loadConfig, type ProcessRole } from '../../src/config/config.ts';
+import { cosmosClientOptions } from '../../src/adapters/cosmos/connection.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes';
 const base = { AUTH_JWT_SECRET: SECRET, TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 's' };
@@ -63,6 +64,8 @@ test.each([
   [{ STORE: 'cosmos' }, 'COSMOS_ENDPOINT is required when STORE=cosmos'],
   [{ STORE: 'cosmos', COSMOS_ENDPOINT: 'localhost' }, 'COSMOS_ENDPOINT must be an http(s) URL'],
   [{ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://x', COSMOS_REQUEST_TIMEOUT_MS: '5000' }, 'COSMOS_REQUEST_TIMEOUT_MS="5000" must be a whole number from 100 to 2000'],
+  [{ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://x', COSMOS_PREFERRED_REGIONS: 'West Europe,https://x.documents.azure.com' }, 'COSMOS_PREFERRED_REGIONS entry "https://x.documents.azure.com" must be an Azure region name, e.g. West Europe'],
+  [{ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://x', COSMOS_PREFERRED_REGIONS: 'West Europe,westeurope' }, 'COSMOS_PREFERRED_REGIONS lists a region twice'],
   [{ BUS: 'kafka' }, 'BUS="kafka" must be one of memory, servicebus'],
   [{ BUS: 'servicebus' }, 'BUS=servicebus needs SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE (with workload identity)'],
   [{ BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'nonsense' }, 'SERVICEBUS_CONNECTION_STRING must contain Endpoint=sb://...'],
@@ -79,6 +82,15 @@ test.each([
   [{ HTTP_MAX_CONNECTIONS: 'many' }, 'HTTP_MAX_CONNECTIONS="many" must be a whole number from 1 to 1000000'],
 ])('%j is refused with a message naming the variable', (env, message) => {
   expect(problemsOf({ ...base, ...env })).toEqual([message]);
+});
+
+test('COSMOS_PREFERRED_REGIONS keeps its order and reaches the Cosmos client as preferredLocations', () => {
+  const config = load({ ...base, STORE: 'cosmos', COSMOS_ENDPOINT: 'https://x.documents.azure.com', COSMOS_KEY: 'k', COSMOS_PREFERRED_REGIONS: 'North Europe, West Europe' });
+  if (config.store.kind !== 'cosmos') throw new Error('STORE=cosmos expected');
+  const { endpoint, key, requestTimeoutMs, preferredRegions } = config.store.cosmos;
+  expect(preferredRegions).toEqual(['North Europe', 'West Europe']);
+  expect(cosmosClientOptions(endpoint, key, requestTimeoutMs, preferredRegions).connectionPolicy?.preferredLocations).toEqual(['North Europe', 'West Europe']);
+  expect(cosmosClientOptions(endpoint, key, requestTimeoutMs, []).connectionPolicy).not.toHaveProperty('preferredLocations');
 });
 
 test('the ice service needs TURN_URLS', () => {

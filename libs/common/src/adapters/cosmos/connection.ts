@@ -1,4 +1,4 @@
-import { type Container, CosmosClient } from '@azure/cosmos';
+import { type Container, CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import { DependencyUnavailableError } from '../../errors.ts';
 import { CosmosCaller } from './caller.ts';
@@ -28,7 +28,7 @@ export class CosmosConnection {
   /** Connects and checks (or creates) database and containers; the caller holds it until `release()`. */
   static async open(options: CosmosConnectionOptions): Promise<CosmosConnection> {
     const requestTimeoutMs = options.requestTimeoutMs ?? COSMOS_DEFAULTS.requestTimeoutMs;
-    const client = createCosmosClient(options.endpoint, options.key, requestTimeoutMs);
+    const client = createCosmosClient(options.endpoint, options.key, requestTimeoutMs, options.preferredRegions);
     const caller = new CosmosCaller(requestTimeoutMs, { onRequestCharge: options.onRequestCharge, onThrottle: options.onThrottle });
     try {
       const containers = await prepareContainers(
@@ -61,9 +61,13 @@ export class CosmosConnection {
 }
 
 /** A client with Signal's connection policy; tests use it too, to look at what the stores wrote. */
-export function createCosmosClient(endpoint: string, key: string | undefined, requestTimeoutMs: number = COSMOS_DEFAULTS.requestTimeoutMs): CosmosClient {
+export function createCosmosClient(endpoint: string, key: string | undefined, requestTimeoutMs: number = COSMOS_DEFAULTS.requestTimeoutMs, preferredRegions: string[] = []): CosmosClient {
+  return new CosmosClient(cosmosClientOptions(endpoint, key, requestTimeoutMs, preferredRegions));
+}
+
+export function cosmosClientOptions(endpoint: string, key: string | undefined, requestTimeoutMs: number, preferredRegions: string[]): CosmosClientOptions {
   const credentials = key ? { key } : { aadCredentials: new DefaultAzureCredential() };
-  return new CosmosClient({
+  return {
     endpoint,
     ...credentials,
     userAgentSuffix: 'signal',
@@ -76,6 +80,8 @@ export function createCosmosClient(endpoint: string, key: string | undefined, re
       // No fixed interval: Cosmos's own x-ms-retry-after-ms paces 429 retries best. The wait
       // budget matches the per-call deadline, which the caller enforces exactly anyway.
       retryOptions: { maxWaitTimeInSeconds: Math.ceil(requestTimeoutMs / 1000) },
+      // Reads go to the first available region of the list; without it, to the write region.
+      ...(preferredRegions.length > 0 ? { preferredLocations: preferredRegions } : {}),
     },
-  });
+  };
 }

@@ -16,6 +16,8 @@ export interface CosmosStoreOptions {
   createIfMissing: boolean;
   /** Deadline of one store call, retries included. Default 2000. */
   requestTimeoutMs?: number;
+  /** `COSMOS_PREFERRED_REGIONS`: regions of a multi-region account, nearest first. */
+  preferredRegions?: string[];
   clock: Clock;
   /** Request units charged by each response, `op` being e.g. `sdp_put`. */
   onRequestCharge?: (op: string, ru: number) => void;
