@@ -20,11 +20,13 @@ const notFound = (what: string) => ({ condition: 'amqp:not-found', description: 
 class LinkConsumer implements Consumer {
   readonly peekLock: boolean;
   readonly #sender: Sender;
+  readonly #counters: { received: number };
   /** Sends not yet written to the wire: rhea lowers `credit` only when it flushes on the next tick. */
   #unflushed = 0;
 
-  constructor(sender: Sender) {
+  constructor(sender: Sender, counters: { received: number }) {
     this.#sender = sender;
+    this.#counters = counters;
     // receiveAndDelete attaches with snd-settle-mode "settled": deliveries are pre-settled.
     this.peekLock = remoteAttach(sender).snd_settle_mode !== 1;
   }
@@ -36,6 +38,7 @@ class LinkConsumer implements Consumer {
   deliver(message: StoredMessage, lock: Lock | undefined): void {
     const tag = lock ? lockTokenToTag(lock.token) : Buffer.from(rhea.string_to_uuid(randomUUID()));
     this.#sender.send(toWireMessage(message, lock), tag);
+    this.#counters.received += 1;
     if (this.#unflushed++ === 0) process.nextTick(() => (this.#unflushed = 0));
   }
 }
@@ -108,7 +111,7 @@ export class AmqpEndpoint {
       sender.close(notFound(address));
       return;
     }
-    const consumer = new LinkConsumer(sender);
+    const consumer = new LinkConsumer(sender, this.#namespace.counters);
     state.consumers.set(sender, { queue, consumer });
     queue.addConsumer(consumer);
   }
@@ -125,8 +128,9 @@ export class AmqpEndpoint {
   /** Like Service Bus, refuse links (management ones included) to entities that do not exist. */
   #entityMissing(address: string): boolean {
     if (address === CBS) return false;
-    const entity = parseAddress(address.endsWith(MANAGEMENT_SUFFIX) ? address.slice(0, -MANAGEMENT_SUFFIX.length) : address);
-    return entity.kind === 'topic' ? !this.#namespace.topic(entity.topic) : !this.#namespace.queue(entity);
+    if (!address.endsWith(MANAGEMENT_SUFFIX)) return !this.#namespace.acceptsMessages(parseAddress(address));
+    const entity = parseAddress(address.slice(0, -MANAGEMENT_SUFFIX.length));
+    return !this.#namespace.queue(entity) && !this.#namespace.acceptsMessages(entity);
   }
 
   #onMessage(context: EventContext): void {

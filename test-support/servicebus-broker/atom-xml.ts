@@ -1,5 +1,5 @@
 import { formatDurationMs } from './durations.ts';
-import type { Subscription, Topic } from './namespace.ts';
+import type { Receivable, Subscription, Topic } from './namespace.ts';
 
 /**
  * The ATOM entries of the Service Bus administration API, with the fields the SDK's parsers
@@ -46,7 +46,7 @@ export function subscriptionEntry(id: string, subscription: Subscription): strin
   return entry(id, subscription.name, subscription.createdAt, 'SubscriptionDescription', {
     LockDuration: formatDurationMs(settings.lockDurationMs),
     RequiresSession: false,
-    DefaultMessageTimeToLive: formatDurationMs(Infinity),
+    DefaultMessageTimeToLive: formatDurationMs(subscription.defaultMessageTtlMs),
     DeadLetteringOnMessageExpiration: false,
     DeadLetteringOnFilterEvaluationExceptions: true,
     MessageCount: subscription.queue.activeCount,
@@ -56,6 +56,29 @@ export function subscriptionEntry(id: string, subscription: Subscription): strin
     CreatedAt: new Date(subscription.createdAt).toISOString(),
     AutoDeleteOnIdle: formatDurationMs(subscription.autoDeleteOnIdleMs),
     EntityAvailabilityStatus: 'Available',
+  });
+}
+
+export function queueEntry(id: string, queue: Receivable): string {
+  const { settings } = queue.queue;
+  return entry(id, queue.name, queue.createdAt, 'QueueDescription', {
+    LockDuration: formatDurationMs(settings.lockDurationMs),
+    MaxSizeInMegabytes: 1024,
+    RequiresDuplicateDetection: false,
+    RequiresSession: false,
+    DefaultMessageTimeToLive: formatDurationMs(queue.defaultMessageTtlMs),
+    DeadLetteringOnMessageExpiration: false,
+    DuplicateDetectionHistoryTimeWindow: 'PT10M',
+    MaxDeliveryCount: settings.maxDeliveryCount,
+    EnableBatchedOperations: true,
+    SizeInBytes: 0,
+    MessageCount: queue.queue.activeCount,
+    Status: 'Active',
+    CreatedAt: new Date(queue.createdAt).toISOString(),
+    AutoDeleteOnIdle: formatDurationMs(queue.autoDeleteOnIdleMs),
+    EnablePartitioning: false,
+    EntityAvailabilityStatus: 'Available',
+    EnableExpress: false,
   });
 }
 

@@ -1,7 +1,9 @@
 import { systemClock, type Clock } from '../../libs/common/src/clock.ts';
 import { createAdminServer } from './admin-http.ts';
 import { AmqpEndpoint } from './amqp-endpoint.ts';
-import { DEFAULT_SUBSCRIPTION_SETTINGS, Namespace } from './namespace.ts';
+import { DEFAULT_SUBSCRIPTION_SETTINGS, Namespace, type BrokerCounters } from './namespace.ts';
+
+export type { BrokerCounters } from './namespace.ts';
 import { PortMux } from './port-mux.ts';
 
 export interface BrokerOptions {
@@ -23,6 +25,8 @@ export interface Broker {
   stop(): Promise<void>;
   /** Listens again on the same port; clients must reconnect by themselves. */
   restart(): Promise<void>;
+  /** What the broker did since it started (a copy): benches take differences. */
+  counters(): BrokerCounters;
 }
 
 /** How often expired locks are returned to their queues when no client touches the broker. */
@@ -30,8 +34,11 @@ const SWEEP_INTERVAL_MS = 250;
 
 /**
  * A Service Bus stand-in for tests, accepted by the real `@azure/service-bus` SDK: topics fanning
- * out to subscriptions, peek-lock settlement, the `$management` calls receivers make, and the ATOM
- * administration API for topic and subscription lifecycles. State lives in memory.
+ * out to subscriptions through their rule (correlation filter or everything), queues, message
+ * time to live, auto-delete-on-idle, peek-lock settlement, the `$management` calls receivers
+ * make, and the ATOM administration API for entity lifecycles. State lives in memory; counters
+ * of messages sent and received, filter evaluations and management operations let benches
+ * price requests in Service Bus credits.
  */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const namespace = new Namespace(options.clock ?? systemClock);
@@ -64,5 +71,6 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     async restart() {
       await listen(amqpPort);
     },
+    counters: () => ({ ...namespace.counters }),
   };
 }

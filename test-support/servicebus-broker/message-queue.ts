@@ -8,6 +8,8 @@ export interface StoredMessage {
   readonly enqueuedAt: number;
   /** The message as the sender sent it; broker annotations are added on the way out. */
   readonly message: Message;
+  /** Epoch ms from which the message is dropped unread (message or entity time to live). */
+  readonly expiresAt: number;
   /** Failed delivery attempts so far (abandon or lock expiry), as Service Bus counts them. */
   deliveryCount: number;
   deferred: boolean;
@@ -54,12 +56,14 @@ export class MessageQueue {
   readonly #clock: Clock;
   readonly #deadLetters: MessageQueue | undefined;
   readonly #deadLetterSource: string;
+  readonly #counters: { expired: number };
   settings: QueueSettings;
   /** Last receive-side activity, for auto-delete-on-idle. */
   lastActivity: number;
 
-  constructor(clock: Clock, settings: QueueSettings, deadLetterSource: string, deadLetters?: MessageQueue) {
+  constructor(clock: Clock, settings: QueueSettings, deadLetterSource: string, counters: { expired: number }, deadLetters?: MessageQueue) {
     this.#clock = clock;
+    this.#counters = counters;
     this.settings = settings;
     this.#deadLetterSource = deadLetterSource;
     this.#deadLetters = deadLetters;
@@ -94,6 +98,7 @@ export class MessageQueue {
   /** Hands available messages to consumers with credit, round-robin, after reclaiming expired locks. */
   pump(): void {
     this.reclaimExpiredLocks();
+    this.#dropExpired();
     let delivered = true;
     while (delivered && this.#active.length > 0) {
       delivered = false;
@@ -165,6 +170,13 @@ export class MessageQueue {
     this.lastActivity = this.#clock.now();
   }
 
+  #dropExpired(): void {
+    const now = this.#clock.now();
+    const live = this.#active.filter((message) => message.expiresAt > now);
+    this.#counters.expired += this.#active.length - live.length;
+    this.#active.splice(0, this.#active.length, ...live);
+  }
+
   #lock(message: StoredMessage): Lock {
     const lock = { token: randomUUID(), message, lockedUntil: this.#clock.now() + this.settings.lockDurationMs };
     this.#locks.set(lock.token, lock);
@@ -210,6 +222,7 @@ export class MessageQueue {
     if (description !== undefined) properties.DeadLetterErrorDescription = description;
     this.#deadLetters.enqueue({
       ...message,
+      expiresAt: Infinity,
       deferred: false,
       message: {
         ...message.message,

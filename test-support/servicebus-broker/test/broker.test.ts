@@ -182,4 +182,73 @@ describe('Service Bus test broker, driven by @azure/service-bus', () => {
     await sender.sendMessages({ body: 'after' });
     expect(await received).toEqual(['before', 'after']);
   });
+
+  it('serves queues: create with auto-delete-on-idle and message TTL, send, receive, delete', async () => {
+    const { broker, client } = await setup({ entities: {} });
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    const created = await admin.createQueue('inbox-1', { autoDeleteOnIdle: 'PT5M', defaultMessageTimeToLive: 'PT30S' });
+    expect(created).toMatchObject({ name: 'inbox-1', autoDeleteOnIdle: 'PT300S', defaultMessageTimeToLive: 'PT30S' });
+    expect((await admin.getQueue('inbox-1')).name).toBe('inbox-1');
+    await expect(admin.createQueue('inbox-1')).rejects.toMatchObject({ code: 'MessageEntityAlreadyExistsError' });
+    await client.createSender('inbox-1').sendMessages({ body: 'direct', to: 'inbox-1' });
+    const message = await receiveOne(client.createReceiver('inbox-1', { receiveMode: 'receiveAndDelete' }));
+    expect(message.body).toBe('direct');
+    await admin.deleteQueue('inbox-1');
+    expect(await admin.queueExists('inbox-1')).toBe(false);
+  });
+
+  it('drops queue messages older than the time to live, and deletes an idle queue (injected clock)', async () => {
+    const clock = new ManualClock(Date.now());
+    const { broker, client } = await setup({ entities: {}, clock });
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    await admin.createQueue('inbox-2', { autoDeleteOnIdle: 'PT5M', defaultMessageTimeToLive: 'PT30S' });
+    const sender = client.createSender('inbox-2');
+    await sender.sendMessages({ body: 'stale' });
+    clock.advance(30_000);
+    await sender.sendMessages({ body: 'fresh' });
+    const receiver = client.createReceiver('inbox-2', { receiveMode: 'receiveAndDelete' });
+    expect((await receiveOne(receiver)).body).toBe('fresh');
+    await receiver.close();
+    expect(broker.counters().expired).toBe(1);
+    clock.advance(300_000);
+    expect(await admin.queueExists('inbox-2')).toBe(false);
+    const error = await sender.sendMessages({ body: 'to nobody' }).catch((e: unknown) => e);
+    expect(isServiceBusError(error) && error.code).toBe('MessagingEntityNotFound');
+  });
+
+  it('rejects senders and receivers of a queue that does not exist with entity-not-found', async () => {
+    const { client } = await setup({ entities: {} });
+    const error = await client.createSender('vanished').sendMessages({ body: 1 }).catch((e: unknown) => e);
+    expect(isServiceBusError(error) && error.code).toBe('MessagingEntityNotFound');
+    const receiveError = await client.createReceiver('vanished').receiveMessages(1, { maxWaitTimeInMs: 1000 }).catch((e: unknown) => e);
+    expect(isServiceBusError(receiveError) && receiveError.code).toBe('MessagingEntityNotFound');
+  });
+
+  it('applies a subscription\'s correlation filter on the subject, evaluating it once per subscription', async () => {
+    const { broker, client } = await setup({ entities: { events: [] } });
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    await admin.createSubscription('events', 'revocations', { defaultRuleOptions: { name: 'revocations', filter: { subject: 'session.revoked' } } });
+    await admin.createSubscription('events', 'everything');
+    const before = broker.counters();
+    await client.createSender('events').sendMessages([{ body: 'other', subject: 'sdp.posted' }, { body: 'revoked', subject: 'session.revoked' }]);
+    const filtered = await client.createReceiver('events', 'revocations', { receiveMode: 'receiveAndDelete' }).receiveMessages(2, { maxWaitTimeInMs: 1000 });
+    expect(filtered.map((m) => m.body)).toEqual(['revoked']);
+    const all = await client.createReceiver('events', 'everything', { receiveMode: 'receiveAndDelete' }).receiveMessages(2, { maxWaitTimeInMs: 2000 });
+    expect(all.map((m) => m.body)).toEqual(['other', 'revoked']);
+    const after = broker.counters();
+    expect({ sent: after.sent - before.sent, received: after.received - before.received, filterEvaluations: after.filterEvaluations - before.filterEvaluations }).toEqual({
+      sent: 2,
+      received: 3,
+      filterEvaluations: 4,
+    });
+  });
+
+  it('counts administration calls as management operations', async () => {
+    const { broker } = await setup({ entities: { events: [] } });
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    const before = broker.counters().managementOperations;
+    await admin.createQueue('q');
+    await admin.deleteQueue('q');
+    expect(broker.counters().managementOperations - before).toBe(2);
+  });
 });
