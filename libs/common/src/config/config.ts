@@ -91,6 +91,8 @@ export interface ServiceBusConfig {
   namespace: string | undefined;
   topic: string;
   subscription: string | undefined;
+  /** A provisioned inbox queue for this signaling replica, with `subscription` (no Manage rights). */
+  inboxQueue: string | undefined;
 }
 
 export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
@@ -263,6 +265,7 @@ function readBus(env: EnvReader): BusConfig {
       namespace,
       topic: env.string('SERVICEBUS_TOPIC', 'signal-events'),
       subscription: env.optionalString('SERVICEBUS_SUBSCRIPTION'),
+      inboxQueue: env.optionalString('SERVICEBUS_INBOX'),
     },
   };
 }

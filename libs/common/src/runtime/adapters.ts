@@ -39,12 +39,16 @@ export async function createStores(config: StoreConfig, clock: Clock, metrics: M
   };
 }
 
-/** Picks the event bus named by BUS; the in-process bus serves a single process. */
-export async function createBus(config: BusConfig, http: Config['http'], logger: Logger, metrics: Metrics): Promise<EventBus> {
+/**
+ * Picks the event bus named by BUS; the in-process bus serves a single process. Only processes
+ * that hold long-polls (`inbox`) get an inbox for directed wake-ups.
+ */
+export async function createBus(config: BusConfig, http: Config['http'], logger: Logger, metrics: Metrics, inbox: boolean): Promise<EventBus> {
   if (config.kind === 'memory') return new InProcessBus();
   const { ServiceBusEventBus } = await import('../adapters/servicebus/service-bus-event-bus.ts');
   return ServiceBusEventBus.start({
     ...config.serviceBus,
+    inbox,
     replicaName: http.replicaName,
     logger,
     // Valid events are counted by the EventHub; only what it never sees is counted here.

@@ -102,18 +102,22 @@ export function runEventBusContract(name: string, factory: EventBusTransportFact
       }
     });
 
-    test('an envelope arrives exactly as published, with and without trace context', async () => {
+    test('an envelope arrives exactly as published or sent, with and without trace context', async () => {
       const a = await open('replica-a');
       const b = await open('replica-b');
       const inbox = new Inbox();
       b.subscribe(inbox.handler);
-      const events = [
+      const sent = [
         newEvent('sdp.posted', { room: 'room-ä', type: 'offer', from: 'alice', to: 'bob' }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
         newEvent('sdp.posted', { room: 'room-1', type: 'answer', from: 'bob', to: 'alice', token: '0:1#42' }),
+      ];
+      const published = [
+        newEvent('session.revoked', { sessionId: randomUUID() }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
         newEvent('session.revoked', { sessionId: randomUUID() }),
       ];
-      for (const event of events) await a.publish(event);
-      for (const event of events) expect(await inbox.waitFor(event.id)).toStrictEqual(event);
+      for (const event of sent) await a.send(b.address!, event);
+      for (const event of published) await a.publish(event);
+      for (const event of [...sent, ...published]) expect(await inbox.waitFor(event.id)).toStrictEqual(event);
     });
 
     test('an unsubscribed handler hears nothing more while the others still do', async () => {
@@ -132,6 +136,30 @@ export function runEventBusContract(name: string, factory: EventBusTransportFact
       // Handlers of one bus are called in one pass per event, so `kept` having it settles the question.
       await kept.waitFor(after.id);
       expect(dropped.ids()).toEqual([before.id]);
+    });
+
+    test('a message sent to a bus\'s address reaches that bus, and no other', async () => {
+      const a = await open('replica-a');
+      const b = await open('replica-b');
+      expect(b.address).toEqual(expect.any(String));
+      const inboxA = new Inbox();
+      const inboxB = new Inbox();
+      a.subscribe(inboxA.handler);
+      b.subscribe(inboxB.handler);
+      const directed = newEvent('sdp.posted', { room: 'r1', type: 'offer', from: 'u1', to: 'u2', token: 'session-token' });
+      expect(await a.send(b.address!, directed)).toBe('sent');
+      expect(await inboxB.waitFor(directed.id)).toStrictEqual(directed);
+      if (a === b) return;
+      // A broadcast sent after it has reached A: had the directed one gone there too, it would have arrived by now.
+      const marker = newEvent('session.revoked', { sessionId: randomUUID() });
+      await b.publish(marker);
+      await inboxA.waitFor(marker.id);
+      expect(inboxA.ids()).not.toContain(directed.id);
+    });
+
+    test('a send to an inbox that does not exist resolves gone', async () => {
+      const a = await open('replica-a');
+      expect(await a.send(`vanished-${randomUUID().slice(0, 8)}`, newEvent('sdp.posted', { room: 'r', type: 'answer', from: 'a', to: 'b' }))).toBe('gone');
     });
 
     test('close can be called twice', async () => {

@@ -42,7 +42,7 @@ const busOptions = (connectionString: string, overrides: Partial<ServiceBusEvent
 runEventBusContract('Service Bus adapter on the test broker', async () => {
   const broker = await startBroker({ entities: { [TOPIC]: [] } });
   return {
-    open: (replicaName) => ServiceBusEventBus.start(busOptions(broker.connectionString, { replicaName })),
+    open: (replicaName) => ServiceBusEventBus.start(busOptions(broker.connectionString, { replicaName, inbox: true })),
     dispose: () => broker.stop(),
   };
 });
@@ -51,7 +51,7 @@ const realNamespace = process.env.SERVICEBUS_TEST_CONNECTION_STRING;
 if (realNamespace) {
   runEventBusContract('Service Bus adapter on a real namespace', async () => ({
     open: (replicaName) =>
-      ServiceBusEventBus.start(busOptions(realNamespace, { replicaName, topic: process.env.SERVICEBUS_TEST_TOPIC ?? TOPIC, probeIntervalMs: 1_000 })),
+      ServiceBusEventBus.start(busOptions(realNamespace, { replicaName, inbox: true, topic: process.env.SERVICEBUS_TEST_TOPIC ?? TOPIC, probeIntervalMs: 1_000 })),
     dispose: async () => {},
   }));
 }
@@ -125,6 +125,51 @@ describe('Service Bus adapter specifics (test broker)', () => {
     expect(await admin.subscriptionExists(TOPIC, bus.subscriptionName)).toBe(false);
   });
 
+  test('a signaling replica creates its inbox queue (auto-delete-on-idle, short TTL) named like its subscription, and deletes it on close', async () => {
+    const broker = await brokerWith();
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    const bus = await busOn(broker, { inbox: true, autoDeleteOnIdleSeconds: 120, inboxMessageTtlSeconds: 30 });
+    expect(bus.address).toBe(bus.subscriptionName);
+    const queue = await admin.getQueue(bus.address!);
+    expect(queue).toMatchObject({ autoDeleteOnIdle: 'PT120S', defaultMessageTimeToLive: 'PT30S' });
+    await bus.close();
+    expect(await admin.queueExists(queue.name)).toBe(false);
+  });
+
+  test('a replica without an inbox (session, ice) has no address and hears only broadcasts: the subscription filters sdp events out', async () => {
+    const broker = await brokerWith();
+    const bus = await busOn(broker);
+    expect(bus.address).toBeUndefined();
+    const inbox = new Inbox();
+    bus.subscribe(inbox.handler);
+    const foreign = newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' });
+    await bus.publish(foreign);
+    const revoked = newEvent('session.revoked', { sessionId: 's' });
+    await bus.publish(revoked);
+    await inbox.waitFor(revoked.id);
+    expect(inbox.ids()).toEqual([revoked.id]);
+  });
+
+  test('a send to a vanished inbox is dropped as gone and leaves the bus up', async () => {
+    const broker = await brokerWith();
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    const sender = await busOn(broker, { inbox: true });
+    const victim = await busOn(broker, { inbox: true });
+    const inbox = new Inbox();
+    victim.subscribe(inbox.handler);
+    const first = newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' });
+    expect(await sender.send(victim.address!, first)).toBe('sent');
+    await inbox.waitFor(first.id);
+    await admin.deleteQueue(victim.address!);
+    expect(await sender.send(victim.address!, newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' }))).toBe('gone');
+    expect(sender.status()).toBe('up');
+  });
+
+  test('a signaling replica without Manage rights needs SERVICEBUS_INBOX, and uses it', async () => {
+    const broker = await brokerWith({ entities: { [TOPIC]: ['provisioned-2'] }, denyAdministration: true });
+    await expect(ServiceBusEventBus.start(busOptions(broker.connectionString, { subscription: 'provisioned-2', inbox: true }))).rejects.toThrow(/SERVICEBUS_INBOX/);
+  });
+
   test('uses SERVICEBUS_SUBSCRIPTION as given when management rights are absent', async () => {
     const broker = await brokerWith({ entities: { [TOPIC]: ['provisioned-1'] }, denyAdministration: true });
     const bus = await busOn(broker, { subscription: 'provisioned-1' });
@@ -180,7 +225,10 @@ describe('Service Bus adapter specifics (test broker)', () => {
     bus.subscribe(inbox.handler);
     const client = new ServiceBusClient(broker.connectionString);
     cleanups.push(() => client.close());
-    await client.createSender(TOPIC).sendMessages([{ body: 'not an envelope', messageId: 'junk-1' }, { body: { version: 2, id: 'x' } }]);
+    await client.createSender(TOPIC).sendMessages([
+      { body: 'not an envelope', messageId: 'junk-1', subject: 'session.revoked' },
+      { body: { version: 2, id: 'x' }, subject: 'session.revoked' },
+    ]);
     const event = newEvent('session.revoked', { sessionId: 's' }, { publishedAt: clock.now() - 1_500 });
     await bus.publish(event);
     await inbox.waitFor(event.id);

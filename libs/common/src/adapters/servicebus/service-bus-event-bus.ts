@@ -13,9 +13,11 @@ import { DependencyUnavailableError } from '../../errors.ts';
 import type { BusStatus, EventBus, EventEnvelope, EventKind, SendOutcome } from '../../ports/event-bus.ts';
 import { createAdministrationClient, type ServiceBusCredentials } from './administration-client.ts';
 import { fromServiceBusMessage, toServiceBusMessage } from './envelope-codec.ts';
+import { InboxSenders } from './inbox-senders.ts';
 import { StatusSignal } from './status-signal.ts';
 import {
   ServiceBusConfigurationError,
+  createReplicaInbox,
   createReplicaSubscription,
   describeEntityError,
   subscriptionNameFor,
@@ -46,7 +48,13 @@ export interface ServiceBusEventBusOptions {
   subscription?: string | undefined;
   /** Pod name; the subscription created for this replica is named after it. */
   replicaName: string;
-  /** Service Bus deletes this replica's own subscription once idle that long; default 300. */
+  /** Whether this replica receives directed messages (signaling does; session and ice do not). */
+  inbox?: boolean;
+  /** SERVICEBUS_INBOX: a provisioned queue for this replica's directed messages, with SERVICEBUS_SUBSCRIPTION. */
+  inboxQueue?: string | undefined;
+  /** A directed message is dropped unread after this long; default 60. */
+  inboxMessageTtlSeconds?: number;
+  /** Service Bus deletes this replica's own subscription and inbox once idle that long; default 300. */
   autoDeleteOnIdleSeconds?: number;
   logger: BusLogger;
   onPublished?: (kind: EventKind, outcome: 'ok' | 'error') => void;
@@ -76,15 +84,21 @@ interface Wiring {
   sender: ServiceBusSender;
   topic: string;
   subscription: string;
-  /** Present when this replica created its subscription and may re-create and delete it. */
+  /** The queue this replica receives directed messages from, if it has one. */
+  inbox: string | undefined;
+  /** Present when this replica created its entities and may re-create and delete them. */
   admin: ServiceBusAdministrationClient | undefined;
 }
 
 /**
- * EventBus over a Service Bus topic: every replica receives from a subscription of its own, so
- * each event reaches every replica, the publisher included.
+ * EventBus over Service Bus. Broadcasts (`session.revoked`) go to a topic; every replica receives
+ * them from a subscription of its own whose rule lets only them through. Directed messages go to
+ * the addressed replica's inbox, a queue of its own (signaling replicas only): one send and one
+ * receive per message, whatever the number of replicas, and no filter to evaluate. A queue that
+ * no longer exists (its replica was killed and auto-delete-on-idle removed it) makes `send`
+ * resolve `gone`: a dropped message, not an outage.
  *
- * Receive mode is receive-and-delete: the subscription belongs to this process alone and events
+ * Receive mode is receive-and-delete: subscription and inbox belong to this process alone and events
  * only wake in-memory waiters, so a lock/settle round trip per event would add latency and buy
  * nothing (after a crash no one would take over a redelivered message; the store stays the
  * source of truth). Malformed messages are logged and dropped.
@@ -100,12 +114,13 @@ export class ServiceBusEventBus implements EventBus {
   readonly #publishTimeoutMs: number;
   readonly #handlers = new Set<(event: EventEnvelope) => void>();
   readonly #status = new StatusSignal('up');
+  readonly #inboxSenders: InboxSenders;
   #probeTimer: NodeJS.Timeout | undefined;
   #probing = false;
   #recreating: Promise<void> | undefined;
   /** Code of the last receive error logged: the SDK reports every failed retry cycle. */
   #lastReceiveError: string | undefined;
-  #receiving: Receiving | undefined;
+  #receiving: Receiving[] = [];
   #closing: Promise<void> | undefined;
 
   /** Connects, creates or checks the subscription, and resolves once events can flow. */
@@ -118,24 +133,23 @@ export class ServiceBusEventBus implements EventBus {
         : new ServiceBusClient(credentials.namespace, credentials.credential, { retryOptions: RETRY_OPTIONS });
     const admin = options.subscription === undefined ? createAdministrationClient(credentials) : undefined;
     const subscription = options.subscription ?? subscriptionNameFor(options.replicaName);
-    let created = false;
+    if (options.inbox && !admin && options.inboxQueue === undefined) {
+      await client.close().catch(() => {});
+      throw new ServiceBusConfigurationError('SERVICEBUS_SUBSCRIPTION (no Manage rights) needs SERVICEBUS_INBOX too: a queue provisioned for this signaling replica');
+    }
+    // The inbox is named like the subscription: both are this process's alone.
+    const inbox = options.inbox ? (options.inboxQueue ?? subscription) : undefined;
+    const wiring: Wiring = { client, sender: client.createSender(topic), topic, subscription, inbox, admin };
     try {
       if (admin) {
         await createReplicaSubscription(admin, topic, subscription, options.autoDeleteOnIdleSeconds ?? 300);
-        created = true;
+        if (inbox !== undefined) await createReplicaInbox(admin, inbox, options.autoDeleteOnIdleSeconds ?? 300, options.inboxMessageTtlSeconds ?? 60);
       }
-      const wiring: Wiring = {
-        client,
-        sender: client.createSender(topic),
-        topic,
-        subscription,
-        admin,
-      };
       const bus = new ServiceBusEventBus(wiring, options);
       await bus.#open();
       return bus;
     } catch (error) {
-      if (created) await admin?.deleteSubscription(topic, subscription).catch(() => {});
+      await deleteOwnEntities(wiring, AbortSignal.timeout(START_TIMEOUT_MS));
       await client.close().catch(() => {});
       throw error;
     }
@@ -143,6 +157,7 @@ export class ServiceBusEventBus implements EventBus {
 
   private constructor(wiring: Wiring, options: ServiceBusEventBusOptions) {
     this.#wiring = wiring;
+    this.#inboxSenders = new InboxSenders(wiring.client);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#publishTimeoutMs = options.publishTimeoutMs ?? 2_000;
@@ -153,31 +168,41 @@ export class ServiceBusEventBus implements EventBus {
     return this.#wiring.subscription;
   }
 
-  get address(): string {
-    return this.#wiring.subscription;
+  get address(): string | undefined {
+    return this.#wiring.inbox;
   }
 
-  /** Directed: on the topic, addressed by `to`; every other replica drops it. */
   async send(address: string, event: EventEnvelope): Promise<SendOutcome> {
-    await this.#transmit(event, address);
-    return 'sent';
+    const sender = this.#inboxSenders.get(address);
+    if (sender === undefined) return 'gone';
+    try {
+      await this.#transmit(sender, event);
+      return 'sent';
+    } catch (error) {
+      const cause = (error as Error).cause;
+      if (!isServiceBusError(cause) || cause.code !== 'MessagingEntityNotFound') throw error;
+      this.#inboxSenders.drop(address);
+      return 'gone';
+    }
   }
 
   publish(event: EventEnvelope): Promise<void> {
-    return this.#transmit(event, undefined);
+    return this.#transmit(this.#wiring.sender, event);
   }
 
-  async #transmit(event: EventEnvelope, to: string | undefined): Promise<void> {
+  /** Rejects with DependencyUnavailableError; its cause says whether the entity was missing. */
+  async #transmit(sender: ServiceBusSender, event: EventEnvelope): Promise<void> {
     if (this.#closing || this.#status.get() === 'down') {
       this.#options.onPublished?.(event.kind, 'error');
       throw new DependencyUnavailableError('servicebus');
     }
     try {
-      await this.#wiring.sender.sendMessages({ ...toServiceBusMessage(event), ...(to !== undefined ? { to } : {}) }, { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
+      await sender.sendMessages(toServiceBusMessage(event), { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
       this.#options.onPublished?.(event.kind, 'ok');
     } catch (error) {
       this.#options.onPublished?.(event.kind, 'error');
-      this.#markDown(error);
+      const missing = isServiceBusError(error) && error.code === 'MessagingEntityNotFound';
+      if (!missing) this.#markDown(error);
       throw new DependencyUnavailableError('servicebus', error);
     }
   }
@@ -202,27 +227,33 @@ export class ServiceBusEventBus implements EventBus {
   }
 
   async #open(): Promise<void> {
-    const { sender, topic, subscription } = this.#wiring;
+    const { sender, topic, subscription, inbox } = this.#wiring;
     const abortSignal = AbortSignal.timeout(START_TIMEOUT_MS);
-    // Both calls fail fast and specifically when an entity is missing or a right is lacking.
+    // These calls fail fast and specifically when an entity is missing or a right is lacking.
     await sender.createMessageBatch({ abortSignal }).catch((error: unknown) => {
       throw describeEntityError(error, topic, undefined);
     });
-    const receiver = this.#createReceiver();
-    await receiver.peekMessages(1, { abortSignal }).catch((error: unknown) => {
+    const receivers = this.#createReceivers();
+    await receivers[0]!.peekMessages(1, { abortSignal }).catch((error: unknown) => {
       throw describeEntityError(error, topic, subscription);
     });
-    this.#receiving = this.#startReceiving(receiver);
+    await receivers[1]?.peekMessages(1, { abortSignal }).catch((error: unknown) => {
+      throw new ServiceBusConfigurationError(`Cannot receive from the Service Bus inbox queue '${inbox}' (SERVICEBUS_INBOX): ${String(error)}`, error);
+    });
+    this.#receiving = receivers.map((receiver) => this.#startReceiving(receiver));
     this.#probeTimer = setInterval(() => void this.#probe(), this.#options.probeIntervalMs ?? 1_000);
     this.#probeTimer.unref();
   }
 
-  #createReceiver(): ServiceBusReceiver {
-    const { client, topic, subscription } = this.#wiring;
-    return client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete' });
+  /** The subscription's receiver, then the inbox's when this replica has one. */
+  #createReceivers(): ServiceBusReceiver[] {
+    const { client, topic, subscription, inbox } = this.#wiring;
+    const receivers = [client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete' })];
+    if (inbox !== undefined) receivers.push(client.createReceiver(inbox, { receiveMode: 'receiveAndDelete' }));
+    return receivers;
   }
 
-  #startReceiving(receiver = this.#createReceiver()): Receiving {
+  #startReceiving(receiver: ServiceBusReceiver): Receiving {
     const abort = new AbortController();
     const handle = receiver.subscribe(
       { processMessage: async (message) => this.#deliver(message), processError: async (args) => this.#onReceiveError(args) },
@@ -233,27 +264,29 @@ export class ServiceBusEventBus implements EventBus {
 
   async #stopReceiving(): Promise<void> {
     const receiving = this.#receiving;
-    this.#receiving = undefined;
-    if (!receiving) return;
-    receiving.abort.abort();
-    await receiving.handle.close().catch(() => {});
-    await receiving.receiver.close().catch(() => {});
+    this.#receiving = [];
+    await Promise.all(
+      receiving.map(async ({ abort, handle, receiver }) => {
+        abort.abort();
+        await handle.close().catch(() => {});
+        await receiver.close().catch(() => {});
+      }),
+    );
   }
 
   /**
    * A connection that drops while the SDK negotiates the receiver's claim leaves that receiver
    * waiting out a fixed 60 s timeout before its own retry starts (the SDK never fails the pending
-   * request). After an outage the receiver is therefore replaced instead of trusted to recover.
+   * request). After an outage the receivers are therefore replaced instead of trusted to recover.
    */
   async #restartReceiving(): Promise<void> {
     await this.#stopReceiving();
-    if (!this.#closing) this.#receiving = this.#startReceiving();
+    if (!this.#closing) this.#receiving = this.#createReceivers().map((receiver) => this.#startReceiving(receiver));
   }
 
   #deliver(message: ServiceBusReceivedMessage): void {
     this.#markUp();
     this.#lastReceiveError = undefined;
-    if (message.to !== undefined && message.to !== this.address) return;
     const decoded = fromServiceBusMessage(message);
     if (!decoded.ok) {
       this.#options.logger.warn({ messageId: message.messageId, reason: decoded.reason }, 'malformed event dropped');
@@ -285,18 +318,23 @@ export class ServiceBusEventBus implements EventBus {
   }
 
   /**
-   * The subscription disappears when the namespace was unreachable for longer than
-   * auto-delete-on-idle; once re-created, the SDK's own retry attaches to it again.
+   * Subscription and inbox disappear when the namespace was unreachable for longer than
+   * auto-delete-on-idle; once re-created (both, idempotently), the SDK's own retry attaches again.
    */
   #recreateSubscription(cause: unknown): void {
-    const { admin, topic, subscription } = this.#wiring;
+    const { admin, topic, subscription, inbox } = this.#wiring;
     if (!admin) {
-      this.#options.logger.error({ err: cause, subscription }, 'SERVICEBUS_SUBSCRIPTION no longer exists; no events are received');
+      this.#options.logger.error({ err: cause, subscription, inbox }, 'SERVICEBUS_SUBSCRIPTION or SERVICEBUS_INBOX no longer exists; events are lost');
       return;
     }
     if (this.#recreating) return;
     this.#options.logger.warn({ subscription }, 'subscription vanished (auto-deleted while unreachable?); re-creating it');
-    this.#recreating = createReplicaSubscription(admin, topic, subscription, this.#options.autoDeleteOnIdleSeconds ?? 300)
+    const idle = this.#options.autoDeleteOnIdleSeconds ?? 300;
+    this.#recreating = Promise.all([
+      createReplicaSubscription(admin, topic, subscription, idle),
+      inbox === undefined ? undefined : createReplicaInbox(admin, inbox, idle, this.#options.inboxMessageTtlSeconds ?? 60),
+    ])
+      .then(() => {})
       .catch((error: unknown) => this.#options.logger.warn({ err: error, subscription }, 'subscription not re-created yet'))
       .finally(() => (this.#recreating = undefined));
   }
@@ -330,12 +368,20 @@ export class ServiceBusEventBus implements EventBus {
     clearInterval(this.#probeTimer);
     this.#status.silence('down');
     this.#handlers.clear();
-    const { client, admin, topic, subscription } = this.#wiring;
     await this.#stopReceiving();
-    // Best effort: auto-delete-on-idle removes it anyway if the namespace is unreachable now.
-    await admin?.deleteSubscription(topic, subscription, { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) }).catch(() => {});
-    await client.close().catch(() => {});
+    await this.#inboxSenders.close();
+    await deleteOwnEntities(this.#wiring, AbortSignal.timeout(this.#publishTimeoutMs));
+    await this.#wiring.client.close().catch(() => {});
   }
+}
+
+/** Best effort: auto-delete-on-idle removes them anyway if the namespace is unreachable now. */
+async function deleteOwnEntities({ admin, topic, subscription, inbox }: Wiring, abortSignal: AbortSignal): Promise<void> {
+  if (!admin) return;
+  await Promise.all([
+    admin.deleteSubscription(topic, subscription, { abortSignal }).catch(() => {}),
+    inbox === undefined ? undefined : admin.deleteQueue(inbox, { abortSignal }).catch(() => {}),
+  ]);
 }
 
 async function resolveCredentials(options: ServiceBusEventBusOptions): Promise<ServiceBusCredentials> {

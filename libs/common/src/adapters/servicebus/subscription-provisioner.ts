@@ -33,8 +33,8 @@ const restCode = (error: unknown) =>
 
 /**
  * Creates this replica's subscription, deleted by Service Bus once nobody received from it for
- * `autoDeleteOnIdleSeconds` (a crashed pod leaves nothing behind). Also used to re-create it when
- * it vanished during an outage longer than that.
+ * `autoDeleteOnIdleSeconds` (a crashed pod leaves nothing behind), with a rule that lets only
+ * broadcasts through. Also used to re-create it when it vanished during an outage longer than that.
  */
 export async function createReplicaSubscription(
   admin: ServiceBusAdministrationClient,
@@ -43,7 +43,7 @@ export async function createReplicaSubscription(
   autoDeleteOnIdleSeconds: number,
 ): Promise<void> {
   try {
-    await admin.createSubscription(topic, name, { autoDeleteOnIdle: `PT${autoDeleteOnIdleSeconds}S` });
+    await admin.createSubscription(topic, name, { autoDeleteOnIdle: `PT${autoDeleteOnIdleSeconds}S`, defaultRuleOptions: BROADCAST_FILTER });
   } catch (error) {
     switch (restCode(error)) {
       case 'MessageEntityAlreadyExistsError':
@@ -81,4 +81,30 @@ export function describeEntityError(error: unknown, topic: string, subscription:
     `Cannot reach Service Bus ${entity} (check SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE): ${String(error)}`,
     error,
   );
+}
+
+/** The only events the topic carries now; a filter keeps older producers' traffic out too. */
+export const BROADCAST_FILTER = { name: 'broadcasts', filter: { subject: 'session.revoked' } } as const;
+
+/**
+ * Creates this replica's inbox: a queue that Service Bus deletes once idle that long, whose
+ * messages expire unread after `messageTtlSeconds` (a wake-up is worth nothing after the wait).
+ */
+export async function createReplicaInbox(
+  admin: ServiceBusAdministrationClient,
+  name: string,
+  autoDeleteOnIdleSeconds: number,
+  messageTtlSeconds: number,
+): Promise<void> {
+  try {
+    await admin.createQueue(name, { autoDeleteOnIdle: `PT${autoDeleteOnIdleSeconds}S`, defaultMessageTimeToLive: `PT${messageTtlSeconds}S` });
+  } catch (error) {
+    if (restCode(error) === 'MessageEntityAlreadyExistsError') return;
+    throw new ServiceBusConfigurationError(
+      restCode(error) === 'UnauthorizedRequestError'
+        ? 'The Service Bus credentials lack Manage rights to create this replica\'s inbox queue: grant Manage or set SERVICEBUS_INBOX to a queue provisioned for this replica'
+        : `Cannot create the Service Bus inbox queue '${name}' (check SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE): ${String(error)}`,
+      error,
+    );
+  }
 }
