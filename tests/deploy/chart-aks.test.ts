@@ -9,7 +9,7 @@ import type { KubeObject } from '../../test-support/helm-render/index.ts';
 import { helmRenderBinary, repoRoot } from '../../test-support/helm-render/index.ts';
 import { INGRESS_PATHS } from '../security/support/ingress-paths.ts';
 import type { Deployment, ServiceName } from './support/renders.ts';
-import { containers, named, objects, ofKind, render, renderError, SERVICES } from './support/renders.ts';
+import { containers, minimalValues, named, objects, ofKind, render, renderError, SERVICES } from './support/renders.ts';
 
 beforeAll(() => {
   helmRenderBinary();
@@ -247,6 +247,16 @@ describe('7. extension points', () => {
       expect(rule.timeouts).toEqual({ request: '60s' });
     }
   });
+});
+
+test('7. the AKS application routing add-on example: its IngressClass, and its namespace admitted by every NetworkPolicy', () => {
+  type Policy = KubeObject & { spec: { ingress: { from?: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }[] } };
+  const list = objects(render([], { valuesFiles: [minimalValues, `${repoRoot}tests/deploy/fixtures/values/good/application-routing.yaml`] }));
+  expect((named(list, 'Ingress', 'signal') as KubeObject & { spec: { ingressClassName: string } }).spec.ingressClassName).toBe('webapprouting.kubernetes.azure.com');
+  for (const policy of ofKind<Policy>(list, 'NetworkPolicy')) {
+    const namespaces = policy.spec.ingress.flatMap((rule) => rule.from ?? []).map((peer) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']);
+    expect(namespaces).toContain('app-routing-system');
+  }
 });
 
 describe('8. smaller', () => {
