@@ -1,13 +1,15 @@
 import { check } from 'k6';
 import http, { type CookieJar, type RefinedResponse } from 'k6/http';
 import { config } from './config.ts';
+import type { components, paths } from '../../services/all-in-one/public/demo/signal-api.js';
 import { SAMPLE_SDP } from './sdp.ts';
 
-export type SdpType = 'offer' | 'answer';
-export interface Room {
-  uuid: string;
-  shortname: string;
-}
+// Request shapes from the types generated from Signal's OpenAPI document: an API change breaks
+// the typecheck of these scripts, not a load test on staging.
+type Schemas = components['schemas'];
+type SdpQuery = paths['/offer']['get']['parameters']['query'];
+export type SdpType = Schemas['ExpireRequest']['type'];
+export type Room = Pick<Schemas['Room'], 'uuid' | 'shortname'>;
 
 /** A logged-in user: its own cookie jar holds the session cookie, so one VU can play several users. */
 export interface SignalUser {
@@ -74,15 +76,17 @@ export function iceServers(user: SignalUser): boolean {
 }
 
 export async function postSdp(sender: SignalUser, type: SdpType, to: string, room: Room): Promise<boolean> {
-  const body = JSON.stringify({ to, sdp: SAMPLE_SDP, room });
+  const submission: Schemas['SdpPost'] = { to, sdp: SAMPLE_SDP, room };
+  const body = JSON.stringify(submission);
   const endpoint = type === 'offer' ? ENDPOINT.postOffer : ENDPOINT.postAnswer;
   const res = await http.asyncRequest('POST', `${config.baseUrl}/${type}`, body, params(sender.jar, endpoint, `POST /${type}`, { headers: jsonHeaders }));
   return check(res, { [`POST /${type}: 200`]: (r) => r.status === 200 });
 }
 
 function sdpUrl(type: SdpType, from: string, room: Room, waitSeconds?: number): string {
-  const wait = waitSeconds === undefined ? '' : `&wait=${waitSeconds}`;
-  return `${config.baseUrl}/${type}?signalId=${from}&room=${room.uuid}&shortname=${room.shortname}${wait}`;
+  const query: SdpQuery = { signalId: from, room: room.uuid, shortname: room.shortname, wait: waitSeconds };
+  const search = Object.entries(query).filter(([, value]) => value !== undefined);
+  return `${config.baseUrl}/${type}?${search.map(([name, value]) => `${name}=${value}`).join('&')}`;
 }
 
 /** One GET without waiting, as polling clients send it: 200 with the SDP or 204. */
@@ -104,7 +108,8 @@ export function sdpFrom(res: Response, from: string): boolean {
 }
 
 export async function expire(user: SignalUser, type: SdpType, peer: string, room: Room): Promise<boolean> {
-  const body = JSON.stringify({ source: user.uuid, type, destination: peer, room });
+  const request: Schemas['ExpireRequest'] = { source: user.uuid, type, destination: peer, room };
+  const body = JSON.stringify(request);
   const res = await http.asyncRequest('POST', `${config.baseUrl}/expire`, body, params(user.jar, ENDPOINT.expire, 'POST /expire', { headers: jsonHeaders }));
   return check(res, { 'POST /expire: 200': (r) => r.status === 200 });
 }

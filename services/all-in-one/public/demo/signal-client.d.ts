@@ -1,23 +1,19 @@
 // Types for signal-client.js. Structural on purpose: the browser's RTCPeerConnection and Node
 // implementations such as werift both satisfy PeerConnectionLike, and no DOM typings are needed.
+// Wire shapes come from signal-api.d.ts, generated from Signal's OpenAPI document: when the API
+// changes, these declarations stop typechecking instead of drifting.
 
-export type SdpType = 'offer' | 'answer';
+import type { components } from './signal-api.js';
+
+type Schemas = components['schemas'];
+
+export type SdpType = Schemas['ExpireRequest']['type'];
 
 /** A room as Signal addresses it; extra fields (name, connected) are not sent. */
-export interface RoomRef {
-  uuid: string;
-  /** Matches ^[a-z-]+$. */
-  shortname: string;
-}
+export type RoomRef = Pick<Schemas['Room'], 'uuid' | 'shortname'>;
 
 /** `GET /login`'s `session`; `uuid` is the id other peers address this user by. */
-export interface SignalSession {
-  auth_source: { name: string; code: string };
-  subject: string;
-  uid: string;
-  name: string;
-  uuid: string;
-}
+export type SignalSession = Schemas['LoginResponse']['session'];
 
 export interface IceServer {
   urls: string | string[];
@@ -28,14 +24,12 @@ export interface IceServer {
 /** Ready to pass to `new RTCPeerConnection(...)`. */
 export interface RtcConfiguration {
   iceServers: IceServer[];
-  iceTransportPolicy: 'all' | 'relay';
-  iceCandidatePoolSize: number;
+  iceTransportPolicy: Schemas['IceConfig']['cfg']['iceTransportPolicy'];
+  iceCandidatePoolSize: Schemas['IceConfig']['cfg']['iceCandidatePoolSize'];
 }
 
-export interface SignalMessage {
-  from: string;
-  sdp: string;
-}
+/** An SDP received from a peer (`GET /offer`, `GET /answer`). */
+export type SignalMessage = Schemas['StoredSdp'];
 
 export interface SignalClientOptions {
   /** Signal's origin, e.g. `https://signal.example.com`; default: the page's own origin. */

@@ -1,0 +1,138 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PeerIdSchema, RoomIdSchema, type PeerId } from './ids.ts';
+
+/**
+ * Every request and response body of Signal's wire format, defined once. The request validators,
+ * the OpenAPI document and (through openapi-typescript) the clients' types all derive from these.
+ * Request shapes are as lenient as the seed's clients need: extra fields are ignored, not refused.
+ */
+
+/** The limits from configuration that are part of the wire format. */
+export interface WireLimits {
+  sdpMaxBytes: number;
+  longPollMaxSeconds: number;
+}
+
+/** A UTF-8 byte limit: JSON Schema only counts characters, so validators add this keyword. */
+export const MAX_BYTES = 'x-max-bytes';
+
+const SdpTypeSchema = Type.Unsafe<'offer' | 'answer'>(Type.String({ enum: ['offer', 'answer'], description: 'The type of SDP' }));
+
+export const ShortnameSchema = Type.String({
+  pattern: '^[a-z-]+$',
+  maxLength: 128,
+  description: 'The room shortname: lower-case letters and dashes',
+  examples: ['some-four-random-words'],
+});
+
+const ignored = (description: string) => Type.Optional(Type.Unknown({ description: `${description}; sent by some clients, not used by Signal` }));
+const Room = Type.Object(
+  { uuid: RoomIdSchema, shortname: ShortnameSchema, name: ignored('The room name'), connected: ignored('Whether the room is connected') },
+  { description: 'The room the peers are in' },
+);
+
+const StoredSdp = Type.Object(
+  { from: { ...PeerIdSchema, description: 'The peer that sent the SDP' }, sdp: Type.String({ description: 'The Session Description Protocol text' }) },
+  { additionalProperties: false, description: 'The latest SDP a peer sent to the caller' },
+);
+
+const Accepted = Type.Object({ body: Type.Literal(true) }, { additionalProperties: false, description: 'Success envelope' });
+const ErrorEnvelope = Type.Object({ body: Type.String() }, { additionalProperties: false, description: 'Every error: the message in the body field' });
+
+const LoginResponse = Type.Object(
+  {
+    session: Type.Object(
+      {
+        auth_source: Type.Object({ name: Type.String(), code: Type.String() }, { additionalProperties: false }),
+        subject: Type.String(),
+        uid: Type.String(),
+        name: Type.String(),
+        uuid: { ...PeerIdSchema, description: 'The id other peers address this user by' },
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, description: "The logged-in user's identity" },
+);
+
+const IceConfig = Type.Object(
+  {
+    cfg: Type.Object(
+      {
+        iceCandidatePoolSize: Type.Integer({ minimum: 0 }),
+        iceTransportPolicy: Type.Unsafe<'all' | 'relay'>(Type.String({ enum: ['all', 'relay'] })),
+        iceServers: Type.Array(
+          Type.Object(
+            {
+              urls: Type.String(),
+              hasCredentials: Type.Boolean(),
+              username: Type.Optional(Type.String({ pattern: '^\\d+:' })),
+              credential: Type.Optional(Type.String()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    con: Type.Object({ optional: Type.Array(Type.Record(Type.String(), Type.Boolean())) }),
+  },
+  { additionalProperties: false, description: 'RTCPeerConnection configuration and legacy constraints' },
+);
+
+/** The schemas that depend on configured limits, built once at start-up. */
+export function wireSchemas(limits: WireLimits) {
+  // No minLength: counting a 64 KB string's code points costs more than all the rest; the pattern
+  // refuses an empty SDP already.
+  const sdp = Type.String({
+    pattern: '^v=0',
+    [MAX_BYTES]: limits.sdpMaxBytes,
+    description: `The Session Description Protocol text, at most ${limits.sdpMaxBytes} bytes (SDP_MAX_BYTES)`,
+  });
+  const SdpPost = Type.Object(
+    { to: { ...PeerIdSchema, description: 'The peer the SDP is for' }, sdp, room: Room },
+    { description: 'An SDP for a peer in a room' },
+  );
+  const ExpireRequest = Type.Object(
+    {
+      source: { ...PeerIdSchema, description: 'The user asking (or the peer)' },
+      type: SdpTypeSchema,
+      destination: { ...PeerIdSchema, description: 'The peer (or the user asking)' },
+      room: Room,
+    },
+    { description: 'Which SDPs to expire: one type, both directions between two peers' },
+  );
+  const SdpQuery = Type.Object({
+    signalId: { ...PeerIdSchema, description: 'The peer whose SDP is asked for' },
+    room: RoomIdSchema,
+    shortname: ShortnameSchema,
+    wait: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: limits.longPollMaxSeconds,
+        description: 'Long-poll: seconds to wait when no SDP is stored yet (LONGPOLL_MAX_SECONDS at most); without it the answer is immediate',
+      }),
+    ),
+  });
+  return {
+    /** Named in the OpenAPI document's components; nested uses become references. */
+    components: { Error: ErrorEnvelope, Accepted, Room, SdpPost, StoredSdp, ExpireRequest, LoginResponse, IceConfig },
+    SdpQuery,
+  };
+}
+
+type Schemas = ReturnType<typeof wireSchemas>;
+export type SdpType = Static<typeof SdpTypeSchema>;
+export type RoomRef = Static<typeof Room>;
+export type SdpSubmission = Static<Schemas['components']['SdpPost']>;
+export type ExpireRequest = Static<Schemas['components']['ExpireRequest']>;
+export type StoredSdp = Static<typeof StoredSdp>;
+export type LoginResponse = Static<typeof LoginResponse>;
+export type IceConfig = Static<typeof IceConfig>;
+/** A GET /offer or /answer query as the domain uses it. */
+export interface SdpQuery {
+  signalId: PeerId;
+  room: RoomRef;
+  /** Seconds to long-poll; 0 answers at once, as the seed's polling clients expect. */
+  waitSeconds: number;
+}

@@ -1,0 +1,66 @@
+import type { TSchema } from '@sinclair/typebox';
+import { HttpError } from '../../src/errors.ts';
+import { expireRules, sdpPostRules, sdpQueryRules, type Rule } from '../../src/api/rejections.ts';
+import { wireSchemas } from '../../src/api/schemas.ts';
+import { compileRequestValidators, wholeNumberPattern } from '../../src/api/validators.ts';
+
+const LIMITS = { sdpMaxBytes: 2048, longPollMaxSeconds: 25 };
+const { components, SdpQuery } = wireSchemas(LIMITS);
+const validators = compileRequestValidators(LIMITS);
+
+/** JSON pointers of every property a schema constrains, nested objects included. */
+function pointers(schema: TSchema, at = ''): string[] {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
+  return Object.entries(properties).flatMap(([name, property]) => {
+    const constrained = Object.keys(property).some((key) => key !== 'description');
+    return constrained ? [`${at}/${name}`, ...pointers(property, `${at}/${name}`)] : [];
+  });
+}
+
+test.each([
+  ['POST /offer, /answer', components.SdpPost, sdpPostRules(LIMITS)],
+  ['POST /expire', components.ExpireRequest, expireRules],
+  ['GET /offer, /answer', SdpQuery, sdpQueryRules(LIMITS)],
+] as [string, TSchema, Rule[]][])('%s: every property the schema checks has a rule naming its message', (_route, schema, rules) => {
+  const covered = new Set(rules.map((rule) => rule.at));
+  expect(pointers(schema).filter((pointer) => !covered.has(pointer))).toEqual([]);
+});
+
+function rejected(parse: () => unknown): [number, string] {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof HttpError) return [error.status, error.message];
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+const ROOM = { uuid: '00000000-0000-0000-0000-000000000001', shortname: 'some-four-random-words' };
+const PEER = '095BE615-A8AD-4C33-8E9C-C7612FBF6C9F';
+
+test("the seed's messages, byte for byte", () => {
+  expect(rejected(() => validators.sdpSubmission({ to: '12345678', sdp: 'v=0', room: ROOM }))).toEqual([400, 'Invalid id 12345678']);
+  expect(rejected(() => validators.sdpSubmission({ to: 12345678, sdp: 'v=0', room: ROOM }))).toEqual([400, 'Invalid id 12345678']);
+  expect(rejected(() => validators.sdpSubmission({ sdp: 'v=0', room: ROOM }))).toEqual([400, 'Missing to']);
+  expect(rejected(() => validators.sdpSubmission({ to: PEER, room: ROOM }))).toEqual([400, 'Missing sdp']);
+  expect(rejected(() => validators.sdpSubmission({ to: PEER, sdp: `v=0${'é'.repeat(1023)}`, room: ROOM }))).toEqual([413, 'SDP larger than 2048 bytes']);
+  expect(rejected(() => validators.sdpSubmission(undefined))).toEqual([415, 'Request body must be JSON (Content-Type: application/json)']);
+  expect(rejected(() => validators.sdpQuery({ signalId: PEER, room: ROOM.uuid, shortname: 'x', wait: '26' }))).toEqual([400, 'Invalid wait 26: whole seconds from 0 to 25']);
+  expect(rejected(() => validators.expireRequest({ type: 'offer', source: PEER, destination: PEER, room: { uuid: ROOM.uuid, shortname: 'A' } }))).toEqual([
+    400,
+    'Invalid shortname A: lower-case letters and dashes only',
+  ]);
+});
+
+test('accepted input comes back with lower-case ids and the wait as a number', () => {
+  expect(validators.sdpSubmission({ to: PEER, sdp: 'v=0', room: { ...ROOM, name: 'Test Room', connected: true } })).toEqual({ to: PEER.toLowerCase(), sdp: 'v=0', room: ROOM });
+  expect(validators.sdpQuery({ signalId: PEER, room: ROOM.uuid, shortname: ROOM.shortname, wait: '007' })).toEqual({ signalId: PEER.toLowerCase(), room: ROOM, waitSeconds: 7 });
+});
+
+test('the wait pattern accepts exactly the whole numbers up to the maximum, in at most 4 digits', () => {
+  const pattern = new RegExp(wholeNumberPattern(25), 'u');
+  const accepted = Array.from({ length: 10_000 }, (_, n) => String(n)).filter((text) => pattern.test(text));
+  expect(accepted).toEqual(Array.from({ length: 26 }, (_, n) => String(n)));
+  expect(['0025', '00000', '-1', '1.5', ' 1', ''].filter((text) => pattern.test(text))).toEqual(['0025']);
+});
