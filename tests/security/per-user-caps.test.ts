@@ -36,3 +36,34 @@ test('LONGPOLL_MAX_PER_USER counts long-polls across all of a user’s sessions;
     expect(await Promise.all(held)).toEqual(['left', 'left', 'left']);
   });
 });
+test('SESSION_MAX_PER_USER: a login beyond the cap ends the oldest session of that user only', async () => {
+  await withSignal({ SESSION_MAX_PER_USER: '3' }, async (signal) => {
+    const [other] = await sessionsOf(signal, 1);
+    const mine = await sessionsOf(signal, 5);
+    const statuses = [];
+    for (const user of mine) statuses.push(await live(signal, user));
+    expect(statuses).toEqual([401, 401, 200, 200, 200]);
+    expect(await live(signal, other!)).toBe(200);
+  });
+});
+
+test('GET /logout?all=true ends every session of the user and clears the cookie; plain /logout only the one presented', async () => {
+  await withSignal({}, async (signal) => {
+    const [other] = await sessionsOf(signal, 1);
+    const mine = await sessionsOf(signal, 4);
+    const one = await get(signal.url, '/logout', mine[0]!.cookie);
+    expect(one.status).toBe(200);
+    expect([await live(signal, mine[0]!), await live(signal, mine[1]!)]).toEqual([401, 200]);
+
+    const all = await get(signal.url, '/logout?all=true', mine[1]!.cookie);
+    expect(all.status).toBe(200);
+    expect(await all.text()).toBe('');
+    expect(all.headers.get('set-cookie')).toMatch(/^sess38b9de00=;/);
+    for (const user of mine) expect(await live(signal, user)).toBe(401);
+    expect(await live(signal, other!)).toBe(200);
+
+    const bad = await get(signal.url, '/logout?all=yes', other!.cookie);
+    expect({ status: bad.status, body: await bad.json() }).toEqual({ status: 400, body: { body: 'Invalid all: only all=true is accepted' } });
+    expect(await live(signal, other!)).toBe(200);
+  });
+});

@@ -23,3 +23,16 @@ export class DependencyUnavailableError extends Error {
     this.dependency = dependency;
   }
 }
+
+/**
+ * The in-memory store's byte budget (MEMORY_STORE_MAX_MB) cannot take a write. A 503, like an
+ * unreachable database: the client's request was fine, the server has no room for it now.
+ */
+export class StorageFullError extends DependencyUnavailableError {
+  /** Room comes back as SDPs expire (SDP_TTL_SECONDS) and sessions end. */
+  static readonly RETRY_AFTER_SECONDS = 10;
+  constructor() {
+    super('memory-budget');
+    this.name = 'StorageFullError';
+  }
+}

@@ -1,11 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { DependencyUnavailableError, HttpError } from '../errors.ts';
+import { DependencyUnavailableError, HttpError, StorageFullError } from '../errors.ts';
 
 const DEPENDENCY_MESSAGES: Record<string, string> = {
   cosmos: 'Storage unavailable',
   memory: 'Storage unavailable',
   jwks: 'Authentication keys unavailable',
+  'memory-budget': 'Storage full',
 };
 
 /** Errors raised by express.json()/raw-body carry an HTTP status and a `type`. */
@@ -47,7 +48,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof DependencyUnavailableError) {
       logger.warn({ requestId, dependency: error.dependency, err: error.cause }, 'dependency unavailable');
-      res.set('Retry-After', '1').status(503).json({ body: DEPENDENCY_MESSAGES[error.dependency] ?? 'Service unavailable' });
+      const retryAfter = error instanceof StorageFullError ? StorageFullError.RETRY_AFTER_SECONDS : 1;
+      res.set('Retry-After', String(retryAfter)).status(503).json({ body: DEPENDENCY_MESSAGES[error.dependency] ?? 'Service unavailable' });
       return;
     }
     const known = typeof error === 'object' && error !== null ? clientMessage(error as BodyParserError) : undefined;

@@ -79,9 +79,12 @@ export const openApiDocument = {
     },
     '/logout': {
       get: {
-        summary: 'End the session and clear its cookie',
+        summary: 'End the session (with all=true, every session of the user) and clear its cookie',
         security: cookieAuth,
-        responses: { 200: { description: 'Logged out; empty body' }, ...errors(401, 429, 503) },
+        parameters: [
+          { name: 'all', in: 'query', required: false, description: 'true ends every session of the user, on every device', schema: { const: 'true' } },
+        ],
+        responses: { 200: { description: 'Logged out; empty body' }, ...errors(400, 401, 429, 503) },
       },
     },
     '/offer': { get: getSdp('offer'), post: postSdp('offer') },

@@ -150,6 +150,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  #memoryStore: { readonly used: number; readonly limit: number } | undefined;
+
+  readonly memoryStoreBytes = new Gauge({
+    name: 'signal_memory_store_bytes',
+    help: 'Estimated bytes held by the in-memory session and SDP stores (STORE=memory)',
+    registers: [this.registry],
+    collect: () => {
+      if (this.#memoryStore !== undefined) this.memoryStoreBytes.set(this.#memoryStore.used);
+    },
+  });
+
+  readonly memoryStoreBudget = new Gauge({
+    name: 'signal_memory_store_budget_bytes',
+    help: 'MEMORY_STORE_MAX_MB in bytes: past it the in-memory stores refuse writes (503 Storage full)',
+    registers: [this.registry],
+    collect: () => {
+      if (this.#memoryStore !== undefined) this.memoryStoreBudget.set(this.#memoryStore.limit);
+    },
+  });
+
+  /** Read at scrape time, like the waiter count: storing costs no metric update. */
+  measureMemoryStoreWith(budget: { readonly used: number; readonly limit: number }): void {
+    this.#memoryStore = budget;
+  }
+
   /** `service` names the process on every series; metrics that carry their own `service` keep it. */
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });

@@ -16,17 +16,19 @@ export interface Session {
 }
 
 /**
- * Where sessions live. Every operation is a single point operation so that adapters
- * backed by a remote database cost one round trip each.
+ * Where sessions live. Every operation is made of point operations (no query) so that adapters
+ * backed by a remote database cost a round trip or two each; `get`, the one on every request, is one.
  * Adapters throw `DependencyUnavailableError` when their backing service cannot answer.
  */
 export interface SessionStore {
-  /** Stores a new session; it lives until `session.expiresAt`. */
+  /** Stores a new session, listed under its user; it lives until `session.expiresAt`. */
   create(session: Session): Promise<void>;
   /** The live session with this id, or undefined when missing or expired. */
   get(id: string): Promise<Session | undefined>;
-  /** Removes the session; true when a live one existed. Idempotent. */
-  delete(id: string): Promise<boolean>;
+  /** Removes the session of user `uuid` and its place in the user's list; true when a live one existed. Idempotent. */
+  delete(id: string, uuid: string): Promise<boolean>;
+  /** Ids of the user's live sessions, oldest first: for the per-user cap and logging out everywhere. */
+  sessionsOf(uuid: string): Promise<string[]>;
   /** Resolves when the backing service answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

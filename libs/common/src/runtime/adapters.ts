@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { SdpStore } from '../ports/sdp-store.ts';
 import type { SessionStore } from '../ports/session-store.ts';
+import { ByteBudget } from '../adapters/memory/byte-budget.ts';
 import { InProcessBus } from '../adapters/memory/in-process-bus.ts';
 import { MemorySdpStore } from '../adapters/memory/memory-sdp-store.ts';
 import { MemorySessionStore } from '../adapters/memory/memory-session-store.ts';
@@ -21,9 +22,12 @@ export interface Stores {
  */
 export async function createStores(config: StoreConfig, clock: Clock, metrics: Metrics): Promise<Stores> {
   if (config.kind === 'memory') {
+    // One budget for both: whichever fills memory, sessions or SDPs, the process has one heap.
+    const budget = new ByteBudget(config.maxBytes, clock);
+    metrics.measureMemoryStoreWith(budget);
     return {
-      sessions: new InstrumentedSessionStore(new MemorySessionStore(clock), metrics, 'memory'),
-      sdps: new InstrumentedSdpStore(new MemorySdpStore(clock), metrics, 'memory'),
+      sessions: new InstrumentedSessionStore(new MemorySessionStore(clock, budget), metrics, 'memory'),
+      sdps: new InstrumentedSdpStore(new MemorySdpStore(clock, budget), metrics, 'memory'),
     };
   }
   const { openCosmosStores } = await import('../adapters/cosmos/open-cosmos-stores.ts');

@@ -43,8 +43,11 @@ export class InstrumentedSessionStore implements SessionStore {
   get(id: string): Promise<Session | undefined> {
     return timed(this.#metrics, this.#kind, 'session_get', () => this.#inner.get(id), absent);
   }
-  delete(id: string): Promise<boolean> {
-    return timed(this.#metrics, this.#kind, 'session_delete', () => this.#inner.delete(id), absent);
+  delete(id: string, uuid: string): Promise<boolean> {
+    return timed(this.#metrics, this.#kind, 'session_delete', () => this.#inner.delete(id, uuid), absent);
+  }
+  sessionsOf(uuid: string): Promise<string[]> {
+    return timed(this.#metrics, this.#kind, 'session_list', () => this.#inner.sessionsOf(uuid), never);
   }
   ping(): Promise<void> {
     return this.#inner.ping();

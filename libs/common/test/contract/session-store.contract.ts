@@ -56,10 +56,40 @@ export function runSessionStoreContract(name: string, factory: StoreFactory<Sess
     test('delete reports whether a live session existed, and repeating it is harmless', async () => {
       const session = newSession(clock());
       await store().create(session);
-      expect(await store().delete(session.id)).toBe(true);
+      expect(await store().delete(session.id, session.uuid)).toBe(true);
       expect(await store().get(session.id)).toBeUndefined();
-      expect(await store().delete(session.id)).toBe(false);
-      expect(await store().delete(randomUUID())).toBe(false);
+      expect(await store().delete(session.id, session.uuid)).toBe(false);
+      expect(await store().delete(randomUUID(), session.uuid)).toBe(false);
+    });
+
+    test("sessionsOf lists a user's live sessions oldest first, and only that user's", async () => {
+      const user = randomUUID();
+      const sessions = [0, 1, 2].map((index) => newSession(clock(), { uuid: user, createdAt: clock().now() + index }));
+      const someoneElse = newSession(clock());
+      for (const session of [sessions[2]!, someoneElse, sessions[0]!, sessions[1]!]) await store().create(session);
+      expect(await store().sessionsOf(user)).toEqual(sessions.map((session) => session.id));
+      expect(await store().sessionsOf(someoneElse.uuid)).toEqual([someoneElse.id]);
+      expect(await store().sessionsOf(randomUUID())).toEqual([]);
+    });
+
+    test('sessionsOf forgets deleted and expired sessions', async () => {
+      const user = randomUUID();
+      const short = newSession(clock(), { uuid: user, expiresAt: clock().now() + MINUTE });
+      const [ended, kept] = [newSession(clock(), { uuid: user }), newSession(clock(), { uuid: user, createdAt: clock().now() + 1 })];
+      for (const session of [short, ended, kept]) await store().create(session);
+      await store().delete(ended.id, user);
+      expect(await store().sessionsOf(user)).toEqual([short.id, kept.id]);
+      clock().advance(MINUTE);
+      expect(await store().sessionsOf(user)).toEqual([kept.id]);
+      await store().delete(kept.id, user);
+      expect(await store().sessionsOf(user)).toEqual([]);
+    });
+
+    test("concurrent logins of one user are all listed (the user's list is patched, not rewritten)", async () => {
+      const user = randomUUID();
+      const sessions = Array.from({ length: 12 }, (_, index) => newSession(clock(), { uuid: user, createdAt: clock().now() + index }));
+      await inParallel(sessions.length, (index) => store().create(sessions[index]!));
+      expect(await store().sessionsOf(user)).toEqual(sessions.map((session) => session.id));
     });
 
     test('sessions do not affect one another', async () => {
@@ -67,7 +97,7 @@ export function runSessionStoreContract(name: string, factory: StoreFactory<Sess
       const bob = newSession(clock(), { name: 'Bob', expiresAt: clock().now() + 5 * MINUTE });
       await store().create(alice);
       await store().create(bob);
-      await store().delete(alice.id);
+      await store().delete(alice.id, alice.uuid);
       expect(await store().get(bob.id)).toStrictEqual(bob);
       clock().advance(5 * MINUTE);
       await store().create(alice);

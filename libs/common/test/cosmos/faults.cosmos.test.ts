@@ -96,7 +96,7 @@ test('a stopped server fails calls in flight and after, fast, and ping rejects; 
 
 test('a server that accepts but never answers fails each call at the deadline', async () => {
   server.setStalled(true);
-  for (const call of [() => sdps.put(newRecord()), () => sdps.get(newRecord()), () => sessions.delete(randomUUID()), () => sessions.ping()]) {
+  for (const call of [() => sdps.put(newRecord()), () => sdps.get(newRecord()), () => sessions.delete(randomUUID(), randomUUID()), () => sessions.ping()]) {
     const elapsed = await timeUnavailable(call);
     expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
     expect(elapsed).toBeLessThan(DEADLINE_MS + MARGIN_MS);

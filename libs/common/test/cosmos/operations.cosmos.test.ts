@@ -94,15 +94,23 @@ test('a watch on an item whose ttl ends before the wait extends the ttl (Cosmos 
   await Promise.all([sessions.close(), sdps.close()]);
 });
 
-test('every SessionStore call is exactly one point request, reported with its request charge', async () => {
+test('SessionStore calls are point requests reported with their charges: get one; create and delete also patch the user\'s list', async () => {
   const { sessions, sdps } = await openStores();
   const session = newSession();
   const doc = `/dbs/signal/colls/sessions/docs/${session.id}`;
+  const list = `/dbs/signal/colls/sessions/docs/user:${session.uuid}`;
 
-  expect(await observe(() => sessions.create(session))).toEqual({ requests: ['POST /dbs/signal/colls/sessions/docs'], charges: [['session_create', 1]] });
+  // The user's first session creates the list, later ones patch it.
+  expect(await observe(() => sessions.create(session))).toEqual({
+    requests: ['POST /dbs/signal/colls/sessions/docs', `PATCH ${list}`, 'POST /dbs/signal/colls/sessions/docs'],
+    charges: [['session_create', 1], ['session_list_add', 1], ['session_list_add', 1]],
+  });
+  const second = { ...newSession(), uuid: session.uuid };
+  expect(await observe(() => sessions.create(second))).toEqual({ requests: ['POST /dbs/signal/colls/sessions/docs', `PATCH ${list}`], charges: [['session_create', 1], ['session_list_add', 1]] });
   expect(await observe(() => sessions.get(session.id))).toEqual({ requests: [`GET ${doc}`], charges: [['session_get', 1]] });
-  expect(await observe(() => sessions.delete(session.id))).toEqual({ requests: [`DELETE ${doc}`], charges: [['session_delete', 1]] });
-  expect(await observe(() => sessions.delete(session.id))).toEqual({ requests: [`DELETE ${doc}`], charges: [['session_delete', 1]] });
+  expect(await observe(() => sessions.sessionsOf(session.uuid))).toEqual({ requests: [`GET ${list}`], charges: [['session_list_read', 1]] });
+  expect(await observe(() => sessions.delete(session.id, session.uuid))).toEqual({ requests: [`DELETE ${doc}`, `PATCH ${list}`], charges: [['session_delete', 1], ['session_list_remove', 1]] });
+  expect(await observe(() => sessions.delete(session.id, session.uuid))).toEqual({ requests: [`DELETE ${doc}`, `PATCH ${list}`], charges: [['session_delete', 1], ['session_list_remove', 1]] });
   expect(await observe(() => sessions.ping())).toEqual({ requests: ['GET /dbs/signal/colls/sessions/docs/signal-ping'], charges: [['session_ping', 1]] });
   await Promise.all([sessions.close(), sdps.close()]);
 });
@@ -137,7 +145,8 @@ test('ids that no item can have are refused on write and absent on read, without
   const record = { ...newRecord(), from: '../sessions/docs/x' };
   for (const id of ['', '../x', 'a/b', 'a?b', 'a#b', 'a%2Fb', 'x'.repeat(121)]) {
     expect(await sessions.get(id)).toBeUndefined();
-    expect(await sessions.delete(id)).toBe(false);
+    expect(await sessions.delete(id, randomUUID())).toBe(false);
+    expect(await sessions.sessionsOf(id)).toEqual([]);
     await expect(sessions.create({ ...newSession(), id })).rejects.toThrow('cannot be a Cosmos item id');
   }
   expect(await sdps.get(record)).toBeUndefined();

@@ -7,6 +7,7 @@ import { sessionKey } from '@signal/common/auth/session-key';
 import { identityFromClaims } from '../domain/identity.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { sessionCookieOptions } from '../domain/cookie-options.ts';
+import { endSessions } from '../domain/end-sessions.ts';
 
 const MAX_HEADER = 1024;
 
@@ -46,6 +47,10 @@ export function login(platform: Platform, verify: TokenVerifier) {
         expiresAt: now + config.session.ttlSeconds * 1000,
       };
       await stores.sessions.create(session);
+      // Past SESSION_MAX_PER_USER the oldest go: logging in again must not be a way to hoard sessions.
+      const live = await stores.sessions.sessionsOf(session.uuid);
+      const excess = live.filter((id) => id !== session.id).slice(0, Math.max(0, live.length - config.session.maxPerUser));
+      await endSessions(platform, session.uuid, excess);
     } catch (error) {
       metrics.logins.inc({ outcome: error instanceof HttpError ? 'invalid_token' : 'unavailable' });
       throw error;

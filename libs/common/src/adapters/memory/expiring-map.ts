@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.ts';
+import { approximateBytes, type ByteBudget } from './byte-budget.ts';
 
 interface Expiring {
   expiresAt: number;
@@ -14,41 +15,62 @@ function frozenCopy<V>(value: V): V {
   return Object.freeze(copy) as V;
 }
 
+export interface ExpiringMapOptions<V> {
+  /** Shared byte budget: a `set` that does not fit throws StorageFullError and stores nothing. */
+  budget?: ByteBudget;
+  /** Told of every entry that leaves (deleted, or found expired), not of one replaced by `set`. */
+  onRemove?: (key: string, value: V) => void;
+  sweepIntervalMs?: number;
+}
+
 /**
  * A Map whose values vanish at their `expiresAt`. Reads check expiry against the injected clock;
  * a periodic sweep (unref'd, so it never keeps the process alive) bounds memory held by entries
  * nobody reads again. Values are copied once on the way in and frozen, so readers share them
- * without a copy per read and nobody can change what is stored.
+ * without a copy per read and nobody can change what is stored. With a budget, every entry's
+ * estimated size is taken from it on the way in and given back on the way out.
  */
 export class ExpiringMap<V extends Expiring> {
   readonly #entries = new Map<string, V>();
+  readonly #sizes = new Map<string, number>();
   readonly #clock: Clock;
+  readonly #budget: ByteBudget | undefined;
+  readonly #onRemove: ((key: string, value: V) => void) | undefined;
   readonly #sweeper: NodeJS.Timeout;
 
-  constructor(clock: Clock, sweepIntervalMs = 30_000) {
+  constructor(clock: Clock, options: ExpiringMapOptions<V> = {}) {
     this.#clock = clock;
-    this.#sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.#budget = options.budget;
+    this.#onRemove = options.onRemove;
+    this.#budget?.reclaimWith(() => this.sweep());
+    this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000);
     this.#sweeper.unref();
   }
 
   set(key: string, value: V): void {
-    this.#entries.set(key, frozenCopy(value));
+    const copy = frozenCopy(value);
+    if (this.#budget !== undefined) {
+      const bytes = approximateBytes(key, copy);
+      this.#budget.take(bytes - (this.#sizes.get(key) ?? 0));
+      this.#sizes.set(key, bytes);
+    }
+    this.#entries.set(key, copy);
   }
 
   get(key: string): V | undefined {
     const value = this.#entries.get(key);
     if (value === undefined) return undefined;
     if (value.expiresAt <= this.#clock.now()) {
-      this.#entries.delete(key);
+      this.#remove(key, value);
       return undefined;
     }
     return value;
   }
 
   delete(key: string): boolean {
-    const live = this.get(key) !== undefined;
-    this.#entries.delete(key);
-    return live;
+    const live = this.get(key);
+    if (live !== undefined) this.#remove(key, live);
+    return live !== undefined;
   }
 
   get size(): number {
@@ -58,12 +80,22 @@ export class ExpiringMap<V extends Expiring> {
   sweep(): void {
     const now = this.#clock.now();
     for (const [key, value] of this.#entries) {
-      if (value.expiresAt <= now) this.#entries.delete(key);
+      if (value.expiresAt <= now) this.#remove(key, value);
     }
   }
 
   close(): void {
     clearInterval(this.#sweeper);
-    this.#entries.clear();
+    for (const [key, value] of this.#entries) this.#remove(key, value);
+  }
+
+  #remove(key: string, value: V): void {
+    this.#entries.delete(key);
+    const bytes = this.#sizes.get(key);
+    if (bytes !== undefined) {
+      this.#sizes.delete(key);
+      this.#budget?.give(bytes);
+    }
+    this.#onRemove?.(key, value);
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.ts';
 import { liveWaiters, type SdpKey, type SdpRecord, type SdpStore, type SdpWrite, type SlotWaiter } from '../../ports/sdp-store.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import { ExpiringMap } from './expiring-map.ts';
 
 const slot = (key: SdpKey) => `${key.room}|${key.type}|${key.from}|${key.to}`;
@@ -21,9 +22,9 @@ export class MemorySdpStore implements SdpStore {
   readonly #slots: ExpiringMap<Slot>;
   readonly #clock: Clock;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, budget?: ByteBudget) {
     this.#clock = clock;
-    this.#slots = new ExpiringMap(clock);
+    this.#slots = new ExpiringMap(clock, { budget });
   }
 
   async put(record: SdpRecord): Promise<SdpWrite> {
