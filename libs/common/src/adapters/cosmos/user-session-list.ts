@@ -1,5 +1,6 @@
 import type { Container, PatchOperation } from '@azure/cosmos';
 import type { Clock } from '../../clock.ts';
+import { statusOf } from './caller.ts';
 import type { CosmosConnection } from './connection.ts';
 import { ttlSeconds } from './documents.ts';
 
@@ -79,8 +80,3 @@ export class UserSessionList {
 }
 
 export const listId = (uuid: string): string => `user:${uuid}`;
-
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
