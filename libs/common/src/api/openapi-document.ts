@@ -130,10 +130,11 @@ export function openApiDocument(options: DocumentOptions): OpenApiDocument {
       '/logout': {
         get: {
           operationId: 'logout',
-          summary: 'End the session and clear its cookie',
+          summary: 'End the session (with all=true, every session of the user) and clear its cookie',
           description: 'The session ends on every replica at once; a 200 has an empty body.',
           security: COOKIE,
-          responses: { 200: { description: 'Logged out; empty body' }, ...errors([401, 429, 503], { 401: seedExamples.failedLogout }) },
+          parameters: [{ name: 'all', in: 'query', required: false, description: 'true ends every session of the user, on every device', schema: { type: 'string', enum: ['true'] } }],
+          responses: { 200: { description: 'Logged out; empty body' }, ...errors([400, 401, 429, 503], { 401: seedExamples.failedLogout }) },
         },
       },
       '/offer': { get: getSdp('offer'), post: postSdp('offer') },

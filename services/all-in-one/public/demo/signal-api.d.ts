@@ -30,7 +30,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * End the session and clear its cookie
+         * End the session (with all=true, every session of the user) and clear its cookie
          * @description The session ends on every replica at once; a 200 has an empty body.
          */
         get: operations["logout"];
@@ -332,7 +332,10 @@ export interface operations {
     };
     logout: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true ends every session of the user, on every device */
+                all?: "true";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -345,6 +348,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No live session (or, for /login, an unacceptable token) */
             401: {
