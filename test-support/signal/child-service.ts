@@ -11,10 +11,20 @@ export interface ChildService {
   pid: number;
   /** Every JSON log line the process printed so far. */
   logs: Record<string, unknown>[];
+  /** Resolves once the process is gone, with its exit code or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM and wait for exit; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL: a crash, no draining. */
   kill(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  timeoutMs?: number;
+  /** Every line the process prints (stdout and stderr), e.g. to forward it to a terminal. */
+  onLine?: (line: string) => void;
+  /** Own process group: a terminal's Ctrl-C then reaches only the parent, which stops children in order. */
+  detached?: boolean;
 }
 
 const ENTRY: Record<ProcessRole, string> = {
@@ -24,24 +34,42 @@ const ENTRY: Record<ProcessRole, string> = {
   'all-in-one': 'services/all-in-one/src/main.ts',
 };
 
+/** Runs a Signal process with the test defaults of harness.ts under `env`. */
+export function startChildService(role: ProcessRole, env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<ChildService> {
+  return spawnService(role, testEnv(env), { timeoutMs });
+}
+
 /**
- * Runs one Signal process the way a pod does (its own Node, its own env) and waits until it
- * listens. The port comes from its "listening" log line, so PORT=0 works.
+ * Runs one Signal process the way a pod does (its own Node, exactly `env` plus PATH) and waits
+ * until it listens. The port comes from its "listening" log line, so PORT=0 works.
  */
-export async function startChildService(role: ProcessRole, env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<ChildService> {
+export async function spawnService(role: ProcessRole, env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<ChildService> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
   // The port is read from the info-level "listening" line, so info is the least this may log.
-  const merged = { PATH: process.env.PATH, ...testEnv({ ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' }) };
+  const merged = { PATH: process.env.PATH, ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
   const child: ChildProcess = spawn(process.execPath, [ENTRY[role]], {
     env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderr += `${line}\n`;
+    options.onLine?.(line);
+  });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
-    child.once('exit', (code) => reject(new Error(`${role} exited ${code} before listening: ${stderr}`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${role} did not start in ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${role} exited ${code ?? signal} before listening: ${stderr}`));
+    });
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      options.onLine?.(line);
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
@@ -54,19 +82,19 @@ export async function startChildService(role: ProcessRole, env: Record<string, s
       }
     });
   });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
   return {
     role,
     port,
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     logs,
+    exited,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return (await exited).code;
     },
     async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -18,6 +18,17 @@ export function devRoutes(platform: Platform) {
   return (app: Express): void => {
     const auth = platform.config.auth;
     if (auth?.mode !== 'dev') return;
+    devTokenAndDemo({ secret: auth.secret, cookieSecure: platform.config.session.cookieSecure })(app);
+  };
+}
+
+/**
+ * /dev/token and /demo/ for a JWT secret the session service trusts: the all-in-one process's
+ * own throw-away secret, or the one `npm run start:cluster` hands its session pod, where this
+ * stands in for the upstream auth service.
+ */
+export function devTokenAndDemo(options: { secret: string; cookieSecure: boolean }) {
+  return (app: Express): void => {
     app.get('/dev/token', (req, res) => {
       const name = typeof req.query.name === 'string' ? req.query.name : '';
       if (!NAME.test(name)) {
@@ -27,7 +38,7 @@ export function devRoutes(platform: Platform) {
       const subject = name.toLowerCase().replaceAll(' ', '-');
       const token = jwt.sign(
         { sub: subject, name, preferred_username: `${subject}@dev.local`, uuid: uuidv5(subject, DEV_NAMESPACE) },
-        auth.secret,
+        options.secret,
         { algorithm: 'HS256', expiresIn: '1h', issuer: DEV_ISSUER },
       );
       res.set('Cache-Control', 'no-store').json({ token });
@@ -35,7 +46,7 @@ export function devRoutes(platform: Platform) {
     // A page, unlike the API, needs a document policy; over plain local http
     // (SESSION_COOKIE_SECURE=false) upgrade-insecure-requests would send its requests to an https
     // port that does not exist.
-    const pagePolicy = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: platform.config.session.cookieSecure ? [] : null } } });
+    const pagePolicy = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.cookieSecure ? [] : null } } });
     app.use('/demo', pagePolicy, express.static(DEMO_DIR, { index: 'index.html' }));
   };
 }

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type ServerResponse, type Server } from 'node:http';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { ConfigError } from '../config/env-reader.ts';
 import { shutdownTracing } from '../observability/tracing.ts';
-import type { ProcessRole } from '../config/config.ts';
+import type { Config, ProcessRole } from '../config/config.ts';
 import { createPlatform, type Platform } from '../runtime/platform.ts';
 import { createApp, type ExtraRoutes, type ServiceModule } from './create-app.ts';
 import { answerProtocolErrorsInEnvelope } from './protocol-errors.ts';
@@ -28,6 +28,10 @@ export interface StartOptions {
   logger?: Logger;
   services: (platform: Platform) => ServiceModule[];
   extra?: (platform: Platform) => ExtraRoutes;
+  /** Log lines go here instead of stdout as JSON when it returns a stream (see PlatformOptions). */
+  logDestination?: (config: Config) => DestinationStream | undefined;
+  /** Called once the process listens, e.g. to tell a person where to go next. */
+  onListening?: (running: RunningService) => void;
   /** Upper bound on waiting for in-flight requests after SIGTERM. */
   drainTimeoutMs?: number;
 }
@@ -35,7 +39,7 @@ export interface StartOptions {
 /** Builds the platform and the app, and listens. Used by every main.ts and by the HTTP tests. */
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { role, env, clock, logger } = options;
-  const platform = await createPlatform({ role, env, clock, logger });
+  const platform = await createPlatform({ role, env, clock, logger, logDestination: options.logDestination });
   const services = options.services(platform);
   let shuttingDown = false;
   const app = createApp(platform, services, () => shuttingDown, options.extra?.(platform));
@@ -97,6 +101,7 @@ export async function runMain(options: StartOptions): Promise<void> {
     process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  options.onListening?.(running);
   const stop = (signal: string) => {
     running.platform.logger.info({ signal }, 'shutting down');
     running

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { SessionGate } from '../auth/session-gate.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { loadConfig, type Config, type ProcessRole } from '../config/config.ts';
@@ -29,12 +29,17 @@ export interface PlatformOptions {
   clock?: Clock | undefined;
   /** Log destination override (tests capture logs through it). */
   logger?: Logger | undefined;
+  /** Where log lines go instead of stdout as JSON; chosen from the configuration (dev mode only). */
+  logDestination?: ((config: Config) => DestinationStream | undefined) | undefined;
 }
 
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
   const config = loadConfig(options.env ?? process.env, options.role, () => randomBytes(32).toString('base64url'));
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger({ level: config.http.logLevel, service: options.role, mixin: () => currentTraceIds() ?? {} });
+  const destination = options.logDestination?.(config);
+  const logger =
+    options.logger ??
+    createLogger({ level: config.http.logLevel, service: options.role, mixin: () => currentTraceIds() ?? {}, ...(destination ? { destination } : {}) });
   const metrics = new Metrics(options.role);
   const stores = await createStores(config.store, clock, metrics);
   const bus = await createBus(config.bus, config.http, logger, metrics, config.role === 'signaling' || config.role === 'all-in-one');

@@ -8,7 +8,9 @@ const DEFAULT_ROOM = { uuid: '00000000-0000-4000-8000-00000000de00', shortname: 
 const NEGOTIATION_TIMEOUT_MS = 5 * 60_000;
 
 const $ = (id) => document.getElementById(id);
-const client = new SignalClient();
+// Behind `npm run start:cluster` the ingress stand-in names the pod that answered each request.
+const REPLICA_HEADER = 'x-signal-replica';
+const client = new SignalClient({ fetch: (input, init) => globalThis.fetch(input, init).then(noteReplica) });
 const room = roomFromQuery();
 let current; // { pc, channel, peer, abort } while connecting or connected
 
@@ -110,6 +112,18 @@ function showMessage({ from, text }, mine = false) {
   item.className = mine ? 'mine' : '';
   item.textContent = `${from}: ${text}`;
   $('log').append(item);
+}
+
+function noteReplica(response) {
+  const replica = response.headers.get(REPLICA_HEADER);
+  if (replica) {
+    const item = document.createElement('li');
+    const { pathname } = new URL(response.url);
+    item.textContent = `${pathname} ${response.status} ← ${replica}`;
+    $('replicas').prepend(item);
+    $('replica-panel').hidden = false;
+  }
+  return response;
 }
 
 function showPath(pair) {

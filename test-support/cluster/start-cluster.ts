@@ -1,0 +1,141 @@
+/**
+ * `npm run start:cluster [-- --signaling=N] [--observe] [--port=N]`: Signal as a cluster runs it,
+ * on one machine, behind an ingress stand-in on :8080. See "Run the cluster locally" in README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import express from 'express';
+import { pino } from 'pino';
+import type { ServiceName } from '@signal/common/config/config';
+import { announce, linePrettifier, terminalDestination } from '@signal/all-in-one/dev-console';
+import { devTokenAndDemo } from '@signal/all-in-one/dev-routes';
+import { startIngressProxy, type IngressProxy } from './ingress-proxy.ts';
+import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
+import { supervise, type Supervisor } from './supervisor.ts';
+
+/** The chart's ingress.timeoutSeconds: upstream reads outlast the longest long-poll (25 s). */
+const INGRESS_TIMEOUT_SECONDS = 60;
+
+const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--observe] [--port=N (default 8080)]';
+
+function options(): { signaling: number; observe: boolean; port: number } {
+  try {
+    const { values } = parseArgs({
+      options: { signaling: { type: 'string', default: '2' }, observe: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' } },
+    });
+    const signaling = Number(values.signaling);
+    const port = Number(values.port);
+    if (!Number.isInteger(signaling) || signaling < 1 || signaling > 16) throw new Error(`--signaling=${values.signaling} must be 1 to 16`);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port=${values.port} must be a port number`);
+    return { signaling, observe: values.observe, port };
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
+    process.exit(2);
+  }
+}
+
+const args = options();
+const tty = process.stdout.isTTY === true;
+const logger = pino({ base: { service: 'cluster' }, timestamp: pino.stdTimeFunctions.isoTime }, terminalDestination() ?? process.stdout);
+const prettify = linePrettifier();
+
+/** Pod output as one stream, like `kubectl logs -l app=signal --prefix`. */
+function printer(pod: Pod): (line: string) => void {
+  return (line) => {
+    if (tty) process.stdout.write(`${pod.name.padEnd(12)}| ${prettify(line)}\n`);
+    else process.stdout.write(`${line.startsWith('{') ? `{"pod":${JSON.stringify(pod.name)},${line.slice(1)}` : JSON.stringify({ pod: pod.name, msg: line })}\n`);
+  };
+}
+
+// One throw-away JWT secret shared by the session pods (as a Kubernetes Secret would give it) and
+// the local /dev/token, which stands in for the upstream auth service.
+const jwtSecret = randomBytes(32).toString('base64url');
+const turn = {
+  TURN_URLS: process.env.TURN_URLS ?? 'turn:127.0.0.1:3478?transport=udp',
+  TURN_SECRET: process.env.TURN_SECRET ?? randomBytes(16).toString('hex'),
+  ...(process.env.STUN_URLS ? { STUN_URLS: process.env.STUN_URLS } : {}),
+};
+/** What the chart's ConfigMaps and Secret give each service; nothing else reaches a pod. */
+const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: {}, ice: turn };
+const shared = { PORT: '0', HOST: '127.0.0.1', TRUST_PROXY: '1', SESSION_COOKIE_SECURE: 'false', ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}) };
+
+let cluster: LaunchedCluster | undefined;
+let supervisor: Supervisor | undefined;
+let proxy: IngressProxy | undefined;
+let stopping: Promise<void> | undefined;
+
+// Whatever ends this process, no pod outlives it (SIGKILL of this process aside: nothing can run then).
+process.on('exit', () => {
+  for (const service of cluster?.running.values() ?? []) {
+    try {
+      process.kill(service.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+async function stop(signal: string): Promise<void> {
+  logger.info({ signal }, 'stopping: ingress first, then the pods (they drain), then the broker and Cosmos');
+  supervisor?.stop();
+  const ingressClosed = proxy?.close();
+  await cluster?.stop();
+  await ingressClosed;
+  logger.info('stopped');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping !== undefined) {
+      logger.warn({ signal }, 'second signal: killing every pod now');
+      process.exit(1);
+    }
+    stopping = stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+try {
+  cluster = await launchCluster({
+    signalingReplicas: args.signaling,
+    env: (pod) => ({ ...shared, ...podEnv[pod.role] }),
+    // Own process groups: a terminal's Ctrl-C reaches only this process, which stops pods in order.
+    spawn: (pod) => ({ onLine: printer(pod), detached: true }),
+  });
+  for (const pod of cluster.pods) logger.info({ pod: pod.name, pid: cluster.running.get(pod.name)?.pid, url: cluster.running.get(pod.name)?.url }, 'pod started');
+  supervisor = supervise(cluster, {
+    exited: (pod, how, restartInMs) => logger.warn({ pod: pod.name, restartInMs }, `pod ${pod.name} ${how}; restarting it in ${restartInMs} ms`),
+    restarted: (pod, service) => logger.info({ pod: pod.name, pid: service.pid, url: service.url }, 'pod restarted'),
+    restartFailed: (pod, error) => logger.error({ pod: pod.name, err: error }, 'pod restart failed'),
+  });
+  await supervisor.ready();
+  const devApp = express();
+  devApp.disable('x-powered-by');
+  devTokenAndDemo({ secret: jwtSecret, cookieSecure: false })(devApp);
+  const endpoints = supervisor.endpoints;
+  proxy = await startIngressProxy({
+    port: args.port,
+    host: '0.0.0.0',
+    timeoutSeconds: INGRESS_TIMEOUT_SECONDS,
+    endpoints,
+    local: { prefixes: ['/dev/', '/demo'], handler: devApp },
+  });
+  logger.info({ url: proxy.url, port: proxy.port }, 'ingress listening');
+  const running = cluster.running;
+  announce(
+    {
+      title: `Signal cluster (session ×1, signaling ×${args.signaling}, ice ×1; Cosmos stand-in, AMQP broker; ingress)`,
+      url: proxy.url,
+      metrics: Object.fromEntries(cluster.pods.map((pod) => [pod.name, `${running.get(pod.name)!.url}/metrics`])),
+    },
+    logger,
+  );
+} catch (error) {
+  logger.error({ err: error }, `start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  stopping ??= stop('start-up failure').finally(() => process.exit(1));
+}
