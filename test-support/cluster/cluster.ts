@@ -10,6 +10,11 @@ export interface Cluster {
   session: ChildService;
   signaling: [ChildService, ChildService];
   ice: ChildService;
+  /**
+   * A container restart: stops `service` (SIGKILL when `crash`) and starts its pod again with the
+   * same role, pod name, environment and port. The cluster's fields point at the new process.
+   */
+  restart(service: ChildService, options?: { crash?: boolean }): Promise<ChildService>;
   stop(): Promise<void>;
 }
 
@@ -22,12 +27,24 @@ export async function startCluster(env: Record<string, string> = {}, envFor: (po
   const shared = Object.fromEntries(Object.entries(testEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const launched = await launchCluster({ signalingReplicas: 2, env: (pod) => ({ ...shared, ...envFor(pod.name) }) });
   const pod = (name: string) => launched.running.get(name)!;
-  return {
+  const cluster: Cluster = {
     cosmos: launched.cosmos,
     broker: launched.broker,
     session: pod('session-0'),
     signaling: [pod('signaling-0'), pod('signaling-1')],
     ice: pod('ice-0'),
+    async restart(service, options = {}) {
+      const owner = launched.pods.find((candidate) => launched.running.get(candidate.name) === service);
+      if (owner === undefined) throw new Error(`${service.role} on port ${service.port} is not a current process of this cluster`);
+      if (options.crash) await service.kill();
+      else await service.stop();
+      const replacement = await launched.restart(owner);
+      if (cluster.session === service) cluster.session = replacement;
+      if (cluster.ice === service) cluster.ice = replacement;
+      cluster.signaling = cluster.signaling.map((one) => (one === service ? replacement : one)) as [ChildService, ChildService];
+      return replacement;
+    },
     stop: launched.stop,
   };
+  return cluster;
 }

@@ -3,7 +3,12 @@ import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMe
 import type { AddressInfo } from 'node:net';
 import type { ServiceName } from '@signal/common/config/config';
 
-/** The chart's Ingress rules (deploy/helm/signal/templates/ingress.yaml, pathType Exact). */
+/**
+ * The public API as the chart's Ingress routes it (pathType Exact): the seed's eight operations
+ * on six paths. Ingress routes by path, not method, so this is the whole public surface:
+ * /healthz, /readyz, /metrics and /openapi.json stay in the cluster. tests/deploy/chart-policy
+ * checks the rendered Ingress against this table.
+ */
 export const INGRESS_ROUTES: Readonly<Record<string, ServiceName>> = {
   '/login': 'session',
   '/logout': 'session',
@@ -12,6 +17,9 @@ export const INGRESS_ROUTES: Readonly<Record<string, ServiceName>> = {
   '/expire': 'signaling',
   '/ice_servers': 'ice',
 };
+
+/** The chart's ingress.timeoutSeconds: upstream reads outlast the longest long-poll (25 s). */
+export const INGRESS_TIMEOUT_SECONDS = 60;
 
 /** Names the pod that answered, so a person (and the demo page) sees the round robin at work. */
 export const REPLICA_HEADER = 'x-signal-replica';
@@ -41,7 +49,7 @@ export interface IngressProxyOptions {
 export interface IngressProxy {
   url: string;
   port: number;
-  /** Stops accepting connections and waits for the requests in flight. */
+  /** Stops accepting connections, lets the requests in flight finish, then closes every connection. */
   close(): Promise<void>;
 }
 
@@ -96,6 +104,16 @@ export async function startIngressProxy(options: IngressProxyOptions): Promise<I
     upstream.end(body);
   };
 
+  // Keep-alive connections idle between requests must not hold close() up: count what is in flight.
+  let inFlight = 0;
+  let closing = false;
+  server.on('request', (_req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (closing && inFlight === 0) server.closeAllConnections();
+    });
+  });
   server.headersTimeout = 60_000;
   server.requestTimeout = (options.timeoutSeconds + 5) * 1000;
   server.keepAliveTimeout = 75_000;
@@ -106,8 +124,10 @@ export async function startIngressProxy(options: IngressProxyOptions): Promise<I
     port,
     url: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}`,
     async close() {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      if (inFlight === 0) server.closeAllConnections();
+      else server.closeIdleConnections();
       await closed;
       agent.destroy();
     },

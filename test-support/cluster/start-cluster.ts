@@ -9,12 +9,9 @@ import { pino } from 'pino';
 import type { ServiceName } from '@signal/common/config/config';
 import { announce, linePrettifier, terminalDestination } from '@signal/all-in-one/dev-console';
 import { devTokenAndDemo } from '@signal/all-in-one/dev-routes';
-import { startIngressProxy, type IngressProxy } from './ingress-proxy.ts';
+import { INGRESS_TIMEOUT_SECONDS, startIngressProxy, type IngressProxy } from './ingress-proxy.ts';
 import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
 import { supervise, type Supervisor } from './supervisor.ts';
-
-/** The chart's ingress.timeoutSeconds: upstream reads outlast the longest long-poll (25 s). */
-const INGRESS_TIMEOUT_SECONDS = 60;
 
 const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--observe] [--port=N (default 8080)]';
 

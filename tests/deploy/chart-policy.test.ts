@@ -6,23 +6,10 @@
  */
 import type { KubeObject, Rendered } from '../../test-support/helm-render/index.ts';
 import { renderChart } from '../../test-support/helm-render/index.ts';
-import type { Container, Deployment, ServiceName } from './support/renders.ts';
+import type { Container, Deployment } from './support/renders.ts';
 import { containers, named, objects, ofKind, RENDERS, selects, SERVICES } from './support/renders.ts';
-
-/**
- * The seed's eight operations (GET /login, GET /logout, GET and POST /offer, GET and POST
- * /answer, POST /expire, GET /ice_servers) on their six paths. Ingress routes by path, not by
- * method, so these six rules are the whole public surface: /healthz, /readyz, /metrics and
- * /openapi.json stay in the cluster.
- */
-const PUBLIC_ROUTES: Record<string, ServiceName> = {
-  '/login': 'session',
-  '/logout': 'session',
-  '/offer': 'signaling',
-  '/answer': 'signaling',
-  '/expire': 'signaling',
-  '/ice_servers': 'ice',
-};
+// The seed's eight operations on their six paths; `npm run start:cluster` routes with the same table.
+import { INGRESS_ROUTES as PUBLIC_ROUTES } from '../../test-support/cluster/ingress-proxy.ts';
 
 const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY', 'TURN_SECRET', 'COSMOS_KEY', 'SERVICEBUS_CONNECTION_STRING'];
 

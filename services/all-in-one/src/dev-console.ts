@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from '@signal/common/config/config';
 
-/** Terminals get one short line per entry; pid and hostname say nothing on a laptop. */
-const PRETTY = { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } as const;
+/** Terminals get one line per entry; the service name is in the prefix or obvious. */
+const PRETTY = { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service', singleLine: true } as const;
 
 type Output = Writable & { isTTY?: boolean };
 
