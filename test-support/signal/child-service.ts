@@ -44,7 +44,7 @@ export function startChildService(role: ProcessRole, env: Record<string, string 
  * until it listens. The port comes from its "listening" log line, so PORT=0 works.
  */
 export async function spawnService(role: ProcessRole, env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<ChildService> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timeoutMs = options.timeoutMs ?? 45_000;
   // The port is read from the info-level "listening" line, so info is the least this may log.
   const merged = { PATH: process.env.PATH, ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
   const child: ChildProcess = spawn(process.execPath, [ENTRY[role]], {
