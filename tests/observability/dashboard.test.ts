@@ -71,6 +71,13 @@ describe('structure', () => {
       'kube_pod_container_status_restarts_total',
       'nodejs_eventloop_lag_p99_seconds',
       'signal_ready',
+      'up',
+      'signal_longpoll_capacity',
+      'signal_memory_limit_bytes',
+      'container_cpu_cfs_throttled_periods_total',
+      'process_start_time_seconds',
+      'namespace_service:signal_slo_availability_error_budget_remaining:ratio30d',
+      'namespace_service:signal_slo_latency_error_budget_remaining:ratio30d',
     ]) {
       expect(read).toContain(metric);
     }

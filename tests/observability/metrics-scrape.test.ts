@@ -16,6 +16,9 @@ import { driveOrExplain, startAllInOne } from './support/all-in-one.ts';
 /** Read by the artefacts, exported by someone else than Signal. */
 const EXTERNAL: Record<string, string> = {
   kube_pod_container_status_restarts_total: 'kube-state-metrics',
+  up: 'Prometheus itself, one series per scrape target',
+  container_cpu_cfs_throttled_periods_total: 'the kubelet\'s cAdvisor',
+  container_cpu_cfs_periods_total: 'the kubelet\'s cAdvisor',
 };
 
 /**
@@ -28,7 +31,6 @@ const NO_SAMPLES_IN_MEMORY_MODE: Record<string, string> = {
   signal_bus_event_lag_seconds_bucket: 'measured on events from another replica; a lone memory-bus process only hears its own',
   signal_bus_event_lag_seconds_sum: 'as signal_bus_event_lag_seconds_bucket',
   signal_bus_event_lag_seconds_count: 'as signal_bus_event_lag_seconds_bucket',
-  signal_rate_limited_total: 'counted only when a rate limit refuses a request; limits are off here',
 };
 
 /**

@@ -14,7 +14,7 @@ export function signalingService(platform: Platform): ServiceModule {
   const { config, stores, events, clock, metrics } = platform;
   const exchange = new SdpExchange({ sdps: stores.sdps, events, clock, metrics, config: config.signaling });
   const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
-  metrics.countWaitersWith(() => exchange.waiting);
+  metrics.countWaitersWith(() => exchange.waiting, config.signaling.longPollMaxPerReplica);
   const { longPollMaxSeconds, sdpMaxBytes } = config.signaling;
   // Room for the JSON around an SDP of the largest size allowed.
   const body = jsonBody(sdpMaxBytes + 4096);

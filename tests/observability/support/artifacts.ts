@@ -66,6 +66,11 @@ export function dashboardExpressions(dashboard: Dashboard): string[] {
   return dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
 }
 
+/** Every panel query with a key naming it: `<panel title>/<refId>`. */
+export function dashboardPanelQueries(dashboard: Dashboard): Array<{ key: string; expr: string }> {
+  return dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ key: `${panel.title}/${target.refId}`, expr: target.expr })));
+}
+
 /** What each expression of the dashboard and the rules reads, recording rules' own outputs included. */
 export function namesReadByArtefacts(): QueryNames[] {
   const dashboard = loadDashboard();

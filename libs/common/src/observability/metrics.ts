@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -38,9 +39,17 @@ export class Metrics {
     },
   });
 
+  readonly longPollCapacity = new Gauge({
+    name: 'signal_longpoll_capacity',
+    help: 'LONGPOLL_MAX_PER_REPLICA: long-polls this replica parks before refusing new ones with 503',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+  });
+
   /** Read at scrape time, so parking and waking a long-poll costs no metric update. */
-  countWaitersWith(source: () => number): void {
+  countWaitersWith(source: () => number, capacity: number): void {
     this.#waiting = source;
+    this.longPollCapacity.set({ service: 'signaling' }, capacity);
   }
 
   readonly longPollWakeups = new Counter({
@@ -143,6 +152,12 @@ export class Metrics {
     this.#dependencies = source;
   }
 
+  readonly memoryLimit = new Gauge({
+    name: 'signal_memory_limit_bytes',
+    help: 'Memory limit of the container (cgroup) as Node reads it; 0 when the process has none',
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'signal_rate_limited_total',
     help: 'Requests refused with 429 by scope',
@@ -179,7 +194,19 @@ export class Metrics {
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+    // Series a panel or rule divides by, or plots per label, exist at 0 from the start: "0"
+    // rather than "No data" while nothing happened, and a first event is a visible increase.
+    for (const scope of ['ip', 'session']) this.rateLimited.inc({ scope }, 0);
+    if (service === 'session' || service === 'all-in-one') {
+      for (const outcome of ['success', 'invalid_token', 'unavailable']) this.logins.inc({ outcome }, 0);
+    }
+    if (service === 'signaling' || service === 'all-in-one') {
+      for (const outcome of ['woken', 'timeout', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
+    }
     this.busConnected.set(1);
     this.ready.set(1);
+    // Without a cgroup limit Node reports 2^64 (or the host's memory); neither is a limit to alert on.
+    const limit = process.constrainedMemory();
+    this.memoryLimit.set(limit > 0 && limit < totalmem() ? limit : 0);
   }
 }
