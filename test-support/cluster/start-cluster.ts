@@ -11,6 +11,7 @@ import { announce, linePrettifier, terminalDestination } from '@signal/all-in-on
 import { devTokenAndDemo } from '@signal/all-in-one/dev-routes';
 import { INGRESS_TIMEOUT_SECONDS, startIngressProxy, type IngressProxy } from './ingress-proxy.ts';
 import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
+import { observe, type Observer } from './observe.ts';
 import { supervise, type Supervisor } from './supervisor.ts';
 
 const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--observe] [--port=N (default 8080)]';
@@ -59,6 +60,7 @@ const shared = { PORT: '0', HOST: '127.0.0.1', TRUST_PROXY: '1', SESSION_COOKIE_
 let cluster: LaunchedCluster | undefined;
 let supervisor: Supervisor | undefined;
 let proxy: IngressProxy | undefined;
+let observer: Observer | undefined;
 let stopping: Promise<void> | undefined;
 
 // Whatever ends this process, no pod outlives it (SIGKILL of this process aside: nothing can run then).
@@ -73,11 +75,12 @@ process.on('exit', () => {
 });
 
 async function stop(signal: string): Promise<void> {
-  logger.info({ signal }, 'stopping: ingress first, then the pods (they drain), then the broker and Cosmos');
+  logger.info({ signal }, 'stopping: ingress first, then the pods (they drain), then the broker, Cosmos and Prometheus');
   supervisor?.stop();
   const ingressClosed = proxy?.close();
   await cluster?.stop();
   await ingressClosed;
+  await observer?.stop();
   logger.info('stopped');
 }
 
@@ -123,12 +126,17 @@ try {
     local: { prefixes: ['/dev/', '/demo'], handler: devApp },
   });
   logger.info({ url: proxy.url, port: proxy.port }, 'ingress listening');
+  if (args.observe) {
+    observer = await observe(cluster, supervisor);
+    logger.info({ url: observer.url }, 'prometheus ready');
+  }
   const running = cluster.running;
   announce(
     {
       title: `Signal cluster (session ×1, signaling ×${args.signaling}, ice ×1; Cosmos stand-in, AMQP broker; ingress)`,
       url: proxy.url,
       metrics: Object.fromEntries(cluster.pods.map((pod) => [pod.name, `${running.get(pod.name)!.url}/metrics`])),
+      ...(observer ? { more: { prometheus: observer.url, alerts: `${observer.url}/alerts` } } : {}),
     },
     logger,
   );

@@ -12,6 +12,8 @@ export interface SupervisorEvents {
 export interface Supervisor {
   /** Ready pods of a service, as a Service's endpoints list them. */
   endpoints(service: ServiceName): Upstream[];
+  /** How often a pod's process was started again, as a container's restart count. */
+  restarts(pod: string): number;
   /** Resolves once every pod answers /readyz. */
   ready(): Promise<void>;
   /** No more restarts: the cluster is being taken down. */
@@ -32,6 +34,7 @@ const STABLE_MS = 60_000;
 export function supervise(cluster: LaunchedCluster, events: SupervisorEvents): Supervisor {
   const ready = new Map<string, Upstream & { role: ServiceName }>();
   const backoff = new Map<string, number>();
+  const restarts = new Map<string, number>();
   let stopping = false;
 
   const probe = async (pod: Pod, service: ChildService): Promise<void> => {
@@ -62,6 +65,7 @@ export function supervise(cluster: LaunchedCluster, events: SupervisorEvents): S
     try {
       const service = await cluster.restart(pod);
       if (stopping) return;
+      restarts.set(pod.name, (restarts.get(pod.name) ?? 0) + 1);
       events.restarted(pod, service);
       await watch(pod, service, Date.now());
     } catch (error) {
@@ -75,6 +79,7 @@ export function supervise(cluster: LaunchedCluster, events: SupervisorEvents): S
   const initial = Promise.all(cluster.pods.map((pod) => watch(pod, cluster.running.get(pod.name)!, Date.now())));
   return {
     endpoints: (service) => [...ready.values()].filter((upstream) => upstream.role === service).sort((a, b) => a.pod.localeCompare(b.pod)),
+    restarts: (pod) => restarts.get(pod) ?? 0,
     ready: async () => {
       await initial;
     },

@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { startPrometheus } from '../prometheus/prometheus.ts';
+import { startKubeStateMetrics } from './kube-state-metrics.ts';
+import type { LaunchedCluster } from './launcher.ts';
+import type { Supervisor } from './supervisor.ts';
+
+/** The chart's recording and alert rules, as Prometheus without the operator loads them. */
+const RULES = fileURLToPath(new URL('../../deploy/helm/signal/files/prometheus-rules.yaml', import.meta.url));
+
+/** The `namespace` target label the rules group by; a cluster's ServiceMonitor adds the real one. */
+export const LOCAL_NAMESPACE = 'local';
+
+export interface Observer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `start:cluster --observe`: a real Prometheus scraping every pod (labelled `namespace` and `pod`,
+ * Signal's own `service` label kept, as the chart's ServiceMonitor does) and the restart counts,
+ * evaluating the chart's rules every 5 s. Pods keep their ports across restarts, so targets never move.
+ */
+export async function observe(cluster: LaunchedCluster, supervisor: Supervisor): Promise<Observer> {
+  const restarts = await startKubeStateMetrics(LOCAL_NAMESPACE, cluster.pods, supervisor.restarts);
+  try {
+    const prometheus = await startPrometheus({
+      jobs: {
+        signal: cluster.pods.map((pod) => ({ address: `127.0.0.1:${cluster.running.get(pod.name)!.port}`, labels: { namespace: LOCAL_NAMESPACE, pod: pod.name } })),
+        'kube-state-metrics': [{ address: restarts.address }],
+      },
+      ruleFiles: [RULES],
+      scrapeIntervalSeconds: 5,
+      evaluationIntervalSeconds: 5,
+    });
+    return {
+      url: prometheus.url,
+      async stop() {
+        await prometheus.stop();
+        await restarts.close();
+      },
+    };
+  } catch (error) {
+    await restarts.close();
+    throw error;
+  }
+}
