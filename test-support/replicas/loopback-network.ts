@@ -1,4 +1,5 @@
-import type { BusStatus, EventBus, EventEnvelope, SendOutcome } from '@signal/common/ports/event-bus';
+import { InProcessBus } from '@signal/common/adapters/memory/in-process-bus';
+import type { EventEnvelope, SendOutcome } from '@signal/common/ports/event-bus';
 
 /**
  * Several replicas' buses inside one test process: broadcasts reach every bus, a send reaches the
@@ -31,52 +32,36 @@ export class LoopbackNetwork {
     const targets = address === undefined ? [...this.#buses.values()] : [this.#buses.get(address)].filter((bus) => bus !== undefined);
     if (targets.length === 0) return false;
     this.sent += 1;
-    const delivered = Object.freeze({ ...this.rewrite(event) });
+    const delivered = this.rewrite(event);
     for (const bus of targets) {
       this.received += 1;
-      queueMicrotask(() => bus.receive(delivered));
+      bus.receive(delivered);
     }
     return true;
   }
 }
 
-export class LoopbackBus implements EventBus {
-  readonly address: string;
+/** One replica's bus on the network: the in-process bus, with its broadcasts and sends routed by the network. */
+export class LoopbackBus extends InProcessBus {
+  override readonly address: string;
   readonly #network: LoopbackNetwork;
-  readonly #handlers = new Set<(event: EventEnvelope) => void>();
 
   constructor(network: LoopbackNetwork, address: string) {
+    super();
     this.#network = network;
     this.address = address;
   }
 
-  async publish(event: EventEnvelope): Promise<void> {
+  override async publish(event: EventEnvelope): Promise<void> {
     this.#network.deliver(undefined, event);
   }
 
-  async send(address: string, event: EventEnvelope): Promise<SendOutcome> {
+  override async send(address: string, event: EventEnvelope): Promise<SendOutcome> {
     return this.#network.deliver(address, event) ? 'sent' : 'gone';
   }
 
+  /** Hands a delivered event to this replica's handlers. */
   receive(event: EventEnvelope): void {
-    for (const handler of this.#handlers) handler(event);
-  }
-
-  subscribe(handler: (event: EventEnvelope) => void): () => void {
-    const own = (event: EventEnvelope) => handler(event);
-    this.#handlers.add(own);
-    return () => this.#handlers.delete(own);
-  }
-
-  status(): BusStatus {
-    return 'up';
-  }
-
-  onStatusChange(): () => void {
-    return () => {};
-  }
-
-  async close(): Promise<void> {
-    this.#handlers.clear();
+    void super.publish(event);
   }
 }
