@@ -126,6 +126,15 @@ function readHttp(env: EnvReader): HttpConfig {
   };
 }
 
+/**
+ * The session cache is safe wherever every revocation reaches every cache: through Service Bus,
+ * or inside the one process of the memory store. Cosmos sessions shared by processes without a
+ * bus between them could outlive a logout in a cache, so there it is off unless asked for.
+ */
+function sessionCacheDefault(env: EnvReader): number {
+  return env.raw('BUS') === 'servicebus' || env.raw('STORE') !== 'cosmos' ? 30 : 0;
+}
+
 function readSession(env: EnvReader): SessionConfig {
   const cookieId = env.matching('SESSION_COOKIE_ID', '38b9de00', /^[0-9a-f]{8}$/, '8 lowercase hex digits');
   return {
@@ -133,7 +142,7 @@ function readSession(env: EnvReader): SessionConfig {
     cookieSecure: env.boolean('SESSION_COOKIE_SECURE', true),
     cookieDomain: env.optionalString('SESSION_COOKIE_DOMAIN'),
     ttlSeconds: env.integer('SESSION_TTL_SECONDS', 7200, 60, 30 * DAY),
-    cacheSeconds: env.integer('SESSION_CACHE_SECONDS', 0, 0, 300),
+    cacheSeconds: env.integer('SESSION_CACHE_SECONDS', sessionCacheDefault(env), 0, 300),
     maxPerUser: env.integer('SESSION_MAX_PER_USER', 20, 1, 1000),
   };
 }

@@ -17,7 +17,7 @@ type Listener<K extends EventKind> = (data: EventPayloads[K], event: EventEnvelo
 /**
  * The domain's view of events. A broadcast acts locally at once (this replica must not wait for
  * a bus round trip) and then goes to the bus for the other replicas; a directed event goes only
- * to the inbox it names, and never through the bus when that inbox is this replica's. The bus is
+ * to the inbox it names (callers act on their own replica directly). The bus is
  * best-effort because the store write is the source of truth. Broadcasts that come back with this
  * replica's own origin were already acted on and are skipped.
  */
@@ -69,19 +69,12 @@ export class EventHub {
     return this.#transmit(kind, data, undefined);
   }
 
-  /**
-   * To one replica's inbox; this replica's own address is served locally, without the bus.
-   * Resolves once the bus took the event, found the inbox gone, or gave up (never rejects).
-   */
+  /** To one replica's inbox. Resolves once the bus took the event, found the inbox gone, or gave up (never rejects). */
   sendTo<K extends EventKind>(address: string, kind: K, data: EventPayloads[K]): Promise<void> {
     return this.#transmit(kind, data, address);
   }
 
   #transmit<K extends EventKind>(kind: K, data: EventPayloads[K], address: string | undefined): Promise<void> {
-    if (address !== undefined && address === this.#bus.address) {
-      this.#dispatch(this.#envelope(kind, data, undefined));
-      return Promise.resolve();
-    }
     return withSpan(`bus.publish ${kind}`, { 'messaging.operation': 'publish', 'signal.event.kind': kind }, async () => {
       // The publish span becomes the parent of every replica's receive span.
       const event = this.#envelope(kind, data, injectTraceparent());

@@ -16,10 +16,18 @@ function problemsOf(env: Record<string, string>, role: ProcessRole = 'all-in-one
   return [];
 }
 
+test('the session cache is on by default wherever revocations reach every cache', () => {
+  const cosmos = { STORE: 'cosmos', COSMOS_ENDPOINT: 'https://account.documents.azure.com' };
+  const servicebus = { BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v' };
+  expect(load({ ...base, ...cosmos, ...servicebus }).session.cacheSeconds).toBe(30);
+  expect(load({ ...base, ...cosmos }).session.cacheSeconds).toBe(0);
+  expect(load({ ...base, ...cosmos, SESSION_CACHE_SECONDS: '10' }).session.cacheSeconds).toBe(10);
+});
+
 test('defaults', () => {
   const config = load(base);
   expect(config.http.port).toBe(8080);
-  expect(config.session).toEqual({ cookieName: 'sess38b9de00', cookieSecure: true, cookieDomain: undefined, ttlSeconds: 7200, cacheSeconds: 0, maxPerUser: 20 });
+  expect(config.session).toEqual({ cookieName: 'sess38b9de00', cookieSecure: true, cookieDomain: undefined, ttlSeconds: 7200, cacheSeconds: 30, maxPerUser: 20 });
   expect(config.http).toMatchObject({ idleTimeoutSeconds: 30, maxConnections: 12_000 });
   expect(config.turn).toMatchObject({ usernameSuffix: 'turntls', credentialTtlSeconds: 3600, candidatePoolSize: 5, transportPolicy: 'all' });
   expect(config.signaling).toMatchObject({ sdpTtlSeconds: 300, sdpMaxBytes: 65_536, longPollMaxSeconds: 25, longPollMaxPerUser: 64 });

@@ -10,6 +10,12 @@ import { SlotWatches } from './slot-watches.ts';
 import type { ExpireRequest, SdpQuery, SdpSubmission } from './validation.ts';
 import { WaiterRegistry, type WaitOutcome } from './waiters.ts';
 
+/** What wakes a waiter: the write's token (from another replica), or the record itself (from this one). */
+interface Wake {
+  token?: string | undefined;
+  record?: SdpRecord;
+}
+
 export interface ExchangeDeps {
   sdps: SdpStore;
   events: EventHub;
@@ -25,7 +31,7 @@ export interface ExchangeDeps {
  */
 export class SdpExchange {
   readonly #deps: ExchangeDeps;
-  readonly #waiters = new WaiterRegistry();
+  readonly #waiters = new WaiterRegistry<Wake>();
   readonly #watches: SlotWatches;
   readonly #quota: LongPollQuota;
   #recheckTimer: NodeJS.Timeout | undefined;
@@ -37,7 +43,7 @@ export class SdpExchange {
     deps.events.on('sdp.posted', (data) => {
       const slot = slotOf(data);
       this.#watches.forget(slot);
-      this.#waiters.wake(slot, 'woken', data.token);
+      this.#waiters.wake(slot, 'woken', { token: data.token });
     });
     deps.events.onBusStatusChange((status) => this.#followBus(status === 'up'));
     this.#followBus(deps.events.busStatus() === 'up');
@@ -63,7 +69,11 @@ export class SdpExchange {
     };
     const { waiters, token } = await this.#deps.sdps.put(record);
     const posted = { room: record.room, type, from, to: record.to, ...(token !== undefined ? { token } : {}) };
-    for (const address of waiters) void this.#deps.events.sendTo(address, 'sdp.posted', posted);
+    for (const address of waiters) {
+      // This replica's own waiters take the record as written: no bus, no read.
+      if (address === this.#deps.events.address) this.#wakeLocal(slotOf(record), record);
+      else void this.#deps.events.sendTo(address, 'sdp.posted', posted);
+    }
     return record;
   }
 
@@ -98,6 +108,11 @@ export class SdpExchange {
     ]);
   }
 
+  #wakeLocal(slot: string, record: SdpRecord): void {
+    this.#watches.forget(slot);
+    this.#waiters.wake(slot, 'woken', { record });
+  }
+
   /** SIGTERM: every parked long-poll is answered (204) now. */
   close(): void {
     clearInterval(this.#recheckTimer);
@@ -130,8 +145,7 @@ export class SdpExchange {
       }
       if (record !== undefined) {
         parked.cancel();
-        this.#count(woken ? 'woken' : undefined);
-        return record;
+        return woken ? this.#woken(record) : record;
       }
       if (remaining <= 0) {
         parked.cancel();
@@ -144,8 +158,10 @@ export class SdpExchange {
       }
       const outcome = await parked.outcome;
       if (outcome === 'woken') {
+        const wake = parked.detail();
+        if (wake?.record !== undefined) return this.#woken(wake.record);
         woken = true;
-        token = parked.token();
+        token = wake?.token;
       } else if (outcome === 'timeout' && capped) {
         continue;
       } else if (outcome !== 'recheck') {
@@ -154,13 +170,18 @@ export class SdpExchange {
     }
   }
 
+  #woken(record: SdpRecord): SdpRecord {
+    this.#count('woken');
+    return record;
+  }
+
   #ended(outcome: WaitOutcome): undefined {
     this.#count(outcome);
     return undefined;
   }
 
-  #count(outcome: WaitOutcome | undefined): void {
-    if (outcome !== undefined) this.#deps.metrics.longPollWakeups.inc({ outcome });
+  #count(outcome: WaitOutcome): void {
+    this.#deps.metrics.longPollWakeups.inc({ outcome });
   }
 
   /**

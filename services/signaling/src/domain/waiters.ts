@@ -1,13 +1,13 @@
 export type WaitOutcome = 'woken' | 'timeout' | 'client_gone' | 'shutdown' | 'recheck';
 
-interface Waiter {
-  settle(outcome: WaitOutcome, token?: string): void;
+interface Waiter<D> {
+  settle(outcome: WaitOutcome, detail?: D): void;
 }
 
-export interface Parked {
+export interface Parked<D> {
   outcome: Promise<WaitOutcome>;
-  /** The consistency token of the write that woke this waiter, if the wake-up carried one. */
-  token(): string | undefined;
+  /** What the wake-up carried, if anything (e.g. what lets the woken read see the write). */
+  detail(): D | undefined;
   /** Leaves the registry without waking anyone else on the slot. */
   cancel(): void;
 }
@@ -16,8 +16,8 @@ export interface Parked {
  * Long-poll requests parked until an event names their SDP slot. Waiting costs a timer and a
  * set entry, never a store read; the slot's store read happens only when woken.
  */
-export class WaiterRegistry {
-  readonly #bySlot = new Map<string, Set<Waiter>>();
+export class WaiterRegistry<D = never> {
+  readonly #bySlot = new Map<string, Set<Waiter<D>>>();
   #count = 0;
   #closed = false;
 
@@ -30,11 +30,11 @@ export class WaiterRegistry {
    * synchronously, so a caller that registers and then reads the store cannot miss a wake-up for
    * a write that lands in between.
    */
-  park(slot: string, timeoutMs: number, signal: AbortSignal): Parked {
-    if (this.#closed) return { outcome: Promise.resolve('shutdown'), token: () => undefined, cancel: () => {} };
-    if (signal.aborted) return { outcome: Promise.resolve('client_gone'), token: () => undefined, cancel: () => {} };
-    let self: Waiter | undefined;
-    let wokenBy: string | undefined;
+  park(slot: string, timeoutMs: number, signal: AbortSignal): Parked<D> {
+    if (this.#closed) return { outcome: Promise.resolve('shutdown'), detail: () => undefined, cancel: () => {} };
+    if (signal.aborted) return { outcome: Promise.resolve('client_gone'), detail: () => undefined, cancel: () => {} };
+    let self: Waiter<D> | undefined;
+    let wokenWith: D | undefined;
     const outcome = new Promise<WaitOutcome>((resolve) => {
       let set = this.#bySlot.get(slot);
       if (set === undefined) {
@@ -44,10 +44,10 @@ export class WaiterRegistry {
       const slotSet = set;
       const onAbort = () => waiter.settle('client_gone');
       const timer = setTimeout(() => waiter.settle('timeout'), timeoutMs);
-      const waiter: Waiter = {
-        settle: (outcome, token) => {
+      const waiter: Waiter<D> = {
+        settle: (outcome, detail) => {
           if (!slotSet.delete(waiter)) return;
-          wokenBy = token;
+          wokenWith = detail;
           if (slotSet.size === 0) this.#bySlot.delete(slot);
           this.#count -= 1;
           clearTimeout(timer);
@@ -60,13 +60,13 @@ export class WaiterRegistry {
       signal.addEventListener('abort', onAbort, { once: true });
       self = waiter;
     });
-    return { outcome, token: () => wokenBy, cancel: () => self?.settle('recheck') };
+    return { outcome, detail: () => wokenWith, cancel: () => self?.settle('recheck') };
   }
 
-  wake(slot: string, outcome: WaitOutcome = 'woken', token?: string): void {
+  wake(slot: string, outcome: WaitOutcome = 'woken', detail?: D): void {
     const set = this.#bySlot.get(slot);
     if (set === undefined) return;
-    for (const waiter of [...set]) waiter.settle(outcome, token);
+    for (const waiter of [...set]) waiter.settle(outcome, detail);
   }
 
   /** Wakes everyone: used to re-check the store when the bus cannot be trusted to deliver. */
