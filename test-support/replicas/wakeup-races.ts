@@ -10,13 +10,15 @@ export interface RaceOptions {
   maxDelayMs: number;
   /** Deterministic randomness for a reproducible run. */
   random: () => number;
+  /** A GET sent this long before its POST counts as parked when it was (default 15). */
+  parkedMs?: number;
 }
 
 export interface RaceResult {
   rounds: number;
   /** GETs whose wait ended without the SDP that was posted: lost wake-ups. */
   lost: number;
-  /** GETs answered after the POST had been answered, and how long after. */
+  /** For GETs sent at least `parkedMs` before their POST: POST answered -> GET answered. */
   wokenAfterPostMs: number[];
 }
 
@@ -38,16 +40,20 @@ export async function runWakeupRaces(replicas: ExchangeReplica[], options: RaceO
     const room = { uuid: randomUUID(), shortname: 'race' };
     const [from, to] = [randomUUID(), randomUUID()];
     const [getDelay, postDelay] = [options.random() * options.maxDelayMs, options.random() * options.maxDelayMs];
+    let getAt = 0;
+    let postAt = 0;
     const reading = sleep(getDelay)
+      .then(() => (getAt = performance.now()))
       .then(() => getter.exchange.read(type, to, { signalId: from, room, waitSeconds: options.waitSeconds }, new AbortController().signal))
       .then((record) => ({ record, at: performance.now() }));
     const postedAt = sleep(postDelay)
+      .then(() => (postAt = performance.now()))
       .then(() => poster.exchange.submit(type, from, { to, sdp: `v=0 ${room.uuid}`, room }))
       .then(() => performance.now());
     const [read, posted] = await Promise.all([reading, postedAt]);
     result.rounds += 1;
     if (read.record?.sdp !== `v=0 ${room.uuid}`) result.lost += 1;
-    else if (read.at > posted) result.wokenAfterPostMs.push(read.at - posted);
+    else if (postAt - getAt >= (options.parkedMs ?? 15)) result.wokenAfterPostMs.push(Math.max(0, read.at - posted));
   };
   let started = 0;
   await Promise.all(

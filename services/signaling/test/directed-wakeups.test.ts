@@ -26,7 +26,7 @@ function twoReplicas(sdps: SdpStore, network = new LoopbackNetwork()): { network
 
 const never = () => new AbortController().signal;
 const room = () => ({ uuid: randomUUID(), shortname: 'wake-ups' });
-const races = { rounds: 300, concurrency: 30, waitSeconds: 2, maxDelayMs: 20 };
+const races = { rounds: 300, concurrency: 30, waitSeconds: 2, maxDelayMs: 40 };
 /** The bus as it was before read-your-writes: wake-ups carried no consistency token. */
 const withoutTokens = (event: EventEnvelope): EventEnvelope =>
   event.kind === 'sdp.posted' ? { ...event, data: { ...(event.data as EventEnvelope<'sdp.posted'>['data']), token: undefined } } : event;
@@ -40,7 +40,7 @@ test('randomised park/post races across two replicas lose no wake-up', async () 
   const { replicas } = twoReplicas(memoryStore());
   const result = await runWakeupRaces(replicas, { ...races, random: seededRandom(13) });
   expect(result.lost).toBe(0);
-  expect(result.wokenAfterPostMs.length).toBeGreaterThan(races.rounds / 4);
+  expect(result.wokenAfterPostMs.length).toBeGreaterThan(races.rounds / 10);
 });
 
 test('read-your-writes: with a store that hides writes from tokenless readers, token-less wake-ups stall and token-carrying ones do not', async () => {
