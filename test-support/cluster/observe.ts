@@ -16,8 +16,8 @@ export interface Observer {
 }
 
 /**
- * `start:cluster --observe`: a real Prometheus scraping every pod (labelled `namespace` and `pod`,
- * Signal's own `service` label kept, as the chart's ServiceMonitor does) and the restart counts,
+ * `start:cluster --observe`: a real Prometheus scraping every pod (target labels `namespace`, `pod`
+ * and `service`, the latter equal to Signal's own, as the chart's ServiceMonitor sets them) and the restart counts,
  * evaluating the chart's rules every 5 s. Pods keep their ports across restarts, so targets never move.
  */
 export async function observe(cluster: LaunchedCluster, supervisor: Supervisor): Promise<Observer> {
@@ -25,7 +25,10 @@ export async function observe(cluster: LaunchedCluster, supervisor: Supervisor):
   try {
     const prometheus = await startPrometheus({
       jobs: {
-        signal: cluster.pods.map((pod) => ({ address: `127.0.0.1:${cluster.running.get(pod.name)!.port}`, labels: { namespace: LOCAL_NAMESPACE, pod: pod.name } })),
+        signal: cluster.pods.map((pod) => ({
+          address: `127.0.0.1:${cluster.running.get(pod.name)!.port}`,
+          labels: { namespace: LOCAL_NAMESPACE, pod: pod.name, service: pod.role },
+        })),
         'kube-state-metrics': [{ address: restarts.address }],
       },
       ruleFiles: [RULES],

@@ -34,7 +34,12 @@ test('every pod and the restart counts are scraped, with the labels the rules gr
     const samples = await query(prometheus, 'up == 1');
     return samples.length === 4 ? samples : undefined;
   }, 'four targets up');
-  expect(up.map((sample) => sample.metric.pod ?? sample.metric.job).sort()).toEqual(['ice-0', 'kube-state-metrics', 'session-0', 'signaling-0']);
+  expect(up.map((sample) => `${sample.metric.pod ?? sample.metric.job}/${sample.metric.service ?? ''}`).sort()).toEqual([
+    'ice-0/ice',
+    'kube-state-metrics/',
+    'session-0/session',
+    'signaling-0/signaling',
+  ]);
   const ready = await query(prometheus, 'signal_ready');
   expect(ready.map((sample) => `${sample.metric.namespace}/${sample.metric.pod}/${sample.metric.service}`).sort()).toEqual([
     'local/ice-0/ice',
