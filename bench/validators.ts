@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { compileRequestValidators } from '@signal/common/api/validators';
-import { parseExpireRequest, parseSdpQuery, parseSdpSubmission } from '../services/signaling/src/domain/validation.ts';
+import { parseExpireRequest, parseSdpQuery, parseSdpSubmission } from './baselines/hand-written-validation.ts';
 import { SAMPLE_SDP } from './lib/sample-sdp.ts';
 import { median } from './lib/stats.ts';
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { compileRequestValidators } from '@signal/common/api/validators';
 import { requireSession } from '@signal/common/auth/require-session';
 import type { ServiceModule } from '@signal/common/http/create-app';
 import { jsonBody } from '@signal/common/http/json-body';
@@ -15,15 +16,15 @@ export function signalingService(platform: Platform): ServiceModule {
   const exchange = new SdpExchange({ sdps: stores.sdps, events, clock, metrics, config: config.signaling });
   const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
   metrics.countWaitersWith(() => exchange.waiting, config.signaling.longPollMaxPerReplica);
-  const { longPollMaxSeconds, sdpMaxBytes } = config.signaling;
+  const validate = compileRequestValidators(config.signaling);
   // Room for the JSON around an SDP of the largest size allowed.
-  const body = jsonBody(sdpMaxBytes + 4096);
+  const body = jsonBody(config.signaling.sdpMaxBytes + 4096);
   const router = Router();
   router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
-  router.post('/offer', body, postSdp('offer', exchange, timer, sdpMaxBytes));
-  router.get('/offer', getSdp('offer', exchange, timer, longPollMaxSeconds));
-  router.post('/answer', body, postSdp('answer', exchange, timer, sdpMaxBytes));
-  router.get('/answer', getSdp('answer', exchange, timer, longPollMaxSeconds));
-  router.post('/expire', body, expire(exchange, timer));
+  router.post('/offer', body, postSdp('offer', exchange, timer, validate.sdpSubmission));
+  router.get('/offer', getSdp('offer', exchange, timer, validate.sdpQuery));
+  router.post('/answer', body, postSdp('answer', exchange, timer, validate.sdpSubmission));
+  router.get('/answer', getSdp('answer', exchange, timer, validate.sdpQuery));
+  router.post('/expire', body, expire(exchange, timer, validate.expireRequest));
   return { name: 'signaling', paths: ['/offer', '/answer', '/expire'], router, stop: () => exchange.close() };
 }

@@ -18,13 +18,14 @@ export type SessionId = Branded<'SessionId'>;
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** A UUID as the seed writes it (`string <uuid>`); the pattern is what validation checks. */
-const uuid = <Id extends PeerId | RoomId>(description: string, example: string) =>
-  Type.Unsafe<Id>(Type.String({ format: 'uuid', pattern: UUID_PATTERN, description, examples: [example] }));
+const uuidSchema = (description: string, example: string) => Type.String({ format: 'uuid', pattern: UUID_PATTERN, description, examples: [example] });
 
-export const PeerIdSchema = uuid<PeerId>('The UUID of a peer (a logged-in user)', '095be615-a8ad-4c33-8e9c-c7612fbf6c9f');
-export const RoomIdSchema = uuid<RoomId>('The UUID of the room', '00000000-0000-0000-0000-000000000001');
+const PEER_EXAMPLE = '095be615-a8ad-4c33-8e9c-c7612fbf6c9f';
+/** Responses carry ids as the store holds them: plain strings, typed only where a request comes in. */
+export const peerUuidSchema = (description: string) => uuidSchema(description, PEER_EXAMPLE);
+export const PeerIdSchema = Type.Unsafe<PeerId>(peerUuidSchema('The UUID of a peer (a logged-in user)'));
+export const RoomIdSchema = Type.Unsafe<RoomId>(uuidSchema('The UUID of the room', '00000000-0000-0000-0000-000000000001'));
 
 // UUIDs compare case-insensitively; they are kept lower-case so store keys always match.
 export const peerId = (checked: string) => checked.toLowerCase() as PeerId;
 export const roomId = (checked: string) => checked.toLowerCase() as RoomId;
-export const sessionId = (hash: string) => hash as SessionId;

@@ -62,7 +62,7 @@ const COOKIE = [{ sessionCookie: [] }];
 const TROUBLESHOOTING =
   'When troubleshooting WebRTC connections, check that the peer polling for an SDP had its counterpart sent with POST, by the right user, in the same room.';
 
-export function openApiDocument(options: DocumentOptions): OpenApiDocument {
+export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument {
   const { components, SdpQuery } = wireSchemas(options);
   const schema = toDocumentSchemas(components);
   const required: readonly string[] = SdpQuery.required ?? [];

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PeerIdSchema, RoomIdSchema, type PeerId } from './ids.ts';
+import { peerUuidSchema, PeerIdSchema, RoomIdSchema, type PeerId } from './ids.ts';
 
 /**
  * Every request and response body of Signal's wire format, defined once. The request validators,
@@ -32,7 +32,7 @@ const Room = Type.Object(
 );
 
 const StoredSdp = Type.Object(
-  { from: { ...PeerIdSchema, description: 'The peer that sent the SDP' }, sdp: Type.String({ description: 'The Session Description Protocol text' }) },
+  { from: peerUuidSchema('The peer that sent the SDP'), sdp: Type.String({ description: 'The Session Description Protocol text' }) },
   { additionalProperties: false, description: 'The latest SDP a peer sent to the caller' },
 );
 
@@ -47,7 +47,7 @@ const LoginResponse = Type.Object(
         subject: Type.String(),
         uid: Type.String(),
         name: Type.String(),
-        uuid: { ...PeerIdSchema, description: 'The id other peers address this user by' },
+        uuid: peerUuidSchema('The id other peers address this user by'),
       },
       { additionalProperties: false },
     ),

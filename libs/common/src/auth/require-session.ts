@@ -1,13 +1,17 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { PeerId, SessionId } from '../api/ids.ts';
 import { unauthorized } from '../errors.ts';
 import type { Session } from '../ports/session-store.ts';
 import { sessionKeyOf } from './session-cookie.ts';
 import type { SessionGate } from './session-gate.ts';
 
+/** A session the check let through, its ids typed: `uuid` is the peer, `id` the store key. */
+export type LiveSession = Session & { id: SessionId; uuid: PeerId };
+
 declare global {
   namespace Express {
     interface Locals {
-      session: Session;
+      session: LiveSession;
     }
   }
 }
@@ -17,7 +21,8 @@ export function requireSession(gate: SessionGate, cookieName: string) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const session = await gate.resolve(sessionKeyOf(req, cookieName));
     if (session === undefined) throw unauthorized('Not logged in');
-    res.locals.session = session;
+    // Where stored ids become typed: only login writes sessions, from a checked identity.
+    res.locals.session = session as LiveSession;
     next();
   };
 }

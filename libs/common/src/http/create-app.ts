@@ -6,7 +6,7 @@ import { methodAnswers } from './allowed-methods.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { identityEncodingOnly } from './identity-encoding.ts';
-import { serveOpenApi } from './openapi-router.ts';
+import { documentOptionsOf, serveOpenApi } from './openapi-router.ts';
 import { rateLimits } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
 
@@ -56,7 +56,7 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   for (const limit of rateLimits(config, metrics, logger)) app.use(limit);
   app.use(identityEncodingOnly);
   healthRoutes(app, platform, isShuttingDown);
-  app.get('/openapi.json', serveOpenApi);
+  app.get('/openapi.json', serveOpenApi(documentOptionsOf(config)));
   extra?.(app);
   const methods = methodAnswers(app);
   app.options('/{*path}', methods.options);

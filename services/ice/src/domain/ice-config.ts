@@ -1,15 +1,11 @@
+import type { IceConfig } from '@signal/common/api/schemas';
 import type { TurnConfig } from '@signal/common/config/config';
 import { turnCredential } from './turn-credentials.ts';
 
-interface IceServer {
-  urls: string;
-  hasCredentials: boolean;
-  username?: string;
-  credential?: string;
-}
+type IceServer = IceConfig['cfg']['iceServers'][number];
 
 /** The RTCPeerConnection configuration the seed's clients expect, with fresh TURN credentials. */
-export function iceConfig(turn: TurnConfig, nowMs: number) {
+export function iceConfig(turn: TurnConfig, nowMs: number): IceConfig {
   const expiry = Math.floor(nowMs / 1000) + turn.credentialTtlSeconds;
   const [secret] = turn.secrets;
   const credential = secret === undefined ? undefined : turnCredential(secret, expiry, turn.usernameSuffix);

@@ -1,17 +1,24 @@
 import type { Request, Response } from 'express';
-import type { Platform } from '@signal/common/runtime/platform';
+import type { Clock } from '@signal/common/clock';
+import type { TurnConfig } from '@signal/common/config/config';
 import { iceConfig } from '../domain/ice-config.ts';
+
+export interface IceServersDeps {
+  turn: TurnConfig;
+  clock: Clock;
+  /** Counts the TURN credentials handed out. */
+  credentialsIssued: { inc(): void };
+}
 
 /**
  * GET /ice_servers: the first call when joining a room. Returns the ICE servers with TURN
  * credentials valid for TURN_CREDENTIAL_TTL_SECONDS, JSON-encoded into a JSON string as the
  * existing clients expect.
  */
-export function iceServers(platform: Platform) {
-  const { config, clock, metrics } = platform;
+export function iceServers({ turn, clock, credentialsIssued }: IceServersDeps) {
   return (_req: Request, res: Response): void => {
-    const document = iceConfig(config.turn, clock.now());
-    if (config.turn.urls.length > 0) metrics.turnCredentialsIssued.inc();
+    const document = iceConfig(turn, clock.now());
+    if (turn.urls.length > 0) credentialsIssued.inc();
     res.set('Cache-Control', 'no-store').json(JSON.stringify(document));
   };
 }

@@ -1,3 +1,5 @@
+import type { PeerId } from '@signal/common/api/ids';
+import type { ExpireRequest, SdpQuery, SdpSubmission } from '@signal/common/api/schemas';
 import type { Clock } from '@signal/common/clock';
 import { badRequest, forbidden, HttpError } from '@signal/common/errors';
 import type { EventHub } from '@signal/common/events/event-hub';
@@ -7,7 +9,6 @@ import type { Metrics } from '@signal/common/observability/metrics';
 import { LongPollQuota } from './long-poll-quota.ts';
 import { slotOf } from './slot.ts';
 import { SlotWatches } from './slot-watches.ts';
-import type { ExpireRequest, SdpQuery, SdpSubmission } from './validation.ts';
 import { WaiterRegistry, type WaitOutcome } from './waiters.ts';
 
 /** What wakes a waiter: the write's token (from another replica), or the record itself (from this one). */
@@ -54,7 +55,7 @@ export class SdpExchange {
   }
 
   /** Stores the sender's SDP for its peer, replacing an earlier one, and wakes the replicas waiting for it. */
-  async submit(type: SdpType, from: string, input: SdpSubmission): Promise<SdpRecord> {
+  async submit(type: SdpType, from: PeerId, input: SdpSubmission): Promise<SdpRecord> {
     if (input.to === from) throw badRequest('Cannot send an SDP to yourself');
     const now = this.#deps.clock.now();
     const record: SdpRecord = {
@@ -81,7 +82,7 @@ export class SdpExchange {
    * The latest live SDP of `type` that the peer sent to the caller, or undefined. With a wait,
    * parks until an event names this slot (or, while the bus is down, until the next re-check).
    */
-  async read(type: SdpType, caller: string, query: SdpQuery, signal: AbortSignal): Promise<SdpRecord | undefined> {
+  async read(type: SdpType, caller: PeerId, query: SdpQuery, signal: AbortSignal): Promise<SdpRecord | undefined> {
     const key: SdpKey = { room: query.room.uuid, type, from: query.signalId, to: caller };
     if (query.waitSeconds === 0) return this.#deps.sdps.get(key);
     if (this.#waiters.size >= this.#deps.config.longPollMaxPerReplica) {
@@ -96,7 +97,7 @@ export class SdpExchange {
   }
 
   /** Removes that type of SDP between the two peers, both directions; their waiters keep waiting. Only they may ask. */
-  async expire(caller: string, request: ExpireRequest): Promise<void> {
+  async expire(caller: PeerId, request: ExpireRequest): Promise<void> {
     if (caller !== request.source && caller !== request.destination) {
       throw forbidden('Only the source or the destination may expire these SDPs');
     }

@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express';
+import type { StoredSdp } from '@signal/common/api/schemas';
+import type { RequestValidators } from '@signal/common/api/validators';
 import type { SdpType } from '@signal/common/ports/sdp-store';
 import type { HandshakeTimer } from '../domain/handshake-timer.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
-import { parseSdpQuery } from '../domain/validation.ts';
 
 /**
  * GET /offer and GET /answer: the user asks for the SDP a peer (signalId) sent them in a room.
@@ -10,9 +11,9 @@ import { parseSdpQuery } from '../domain/validation.ts';
  */
 const CLIENT_GONE = new Error('client closed the connection');
 
-export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, maxWaitSeconds: number) {
+export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, parse: RequestValidators['sdpQuery']) {
   return async (req: Request, res: Response): Promise<void> => {
-    const query = parseSdpQuery(req.query, maxWaitSeconds);
+    const query = parse(req.query);
     const { session } = res.locals;
     const gone = new AbortController();
     // Only a request that is still unanswered has a client to lose; aborting after the response
@@ -25,6 +26,6 @@ export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTim
       return;
     }
     if (type === 'answer') timer.answerRead(record.room, session.uuid, record.from);
-    res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp });
+    res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp } satisfies StoredSdp);
   };
 }

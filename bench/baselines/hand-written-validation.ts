@@ -1,3 +1,6 @@
+// The hand-written request checks Signal used before the wire schemas (libs/common/src/api), kept
+// as they were for two things only: the baseline of bench/validators.ts (before and after in one
+// run) and the differential property test that the compiled validators behave the same.
 import { badRequest, HttpError } from '@signal/common/errors';
 import type { SdpType } from '@signal/common/ports/sdp-store';
 
