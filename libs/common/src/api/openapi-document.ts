@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { wireSchemas, type WireLimits } from './schemas.ts';
 import { seedExamples } from './seed-examples.ts';
 
@@ -63,13 +63,17 @@ const TROUBLESHOOTING =
   'When troubleshooting WebRTC connections, check that the peer polling for an SDP had its counterpart sent with POST, by the right user, in the same room.';
 
 export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument {
-  const { components, SdpQuery } = wireSchemas(options);
+  const { components, SdpQuery, LoginHeaders, LogoutQuery } = wireSchemas(options);
   const schema = toDocumentSchemas(components);
-  const required: readonly string[] = SdpQuery.required ?? [];
-  const parameters = Object.entries(SdpQuery.properties).map(([name, property]) => {
-    const { description, ...rest } = schema(property);
-    return { name, in: 'query', required: required.includes(name), description, schema: rest };
-  });
+  /** One parameter per property of an object schema of query values or headers. */
+  const parametersOf = (object: TObject, where: 'query' | 'header') => {
+    const required: readonly string[] = object.required ?? [];
+    return Object.entries(object.properties).map(([name, property]) => {
+      const { description, ...rest } = schema(property);
+      return { name, in: where, required: required.includes(name), description, schema: rest };
+    });
+  };
+  const parameters = parametersOf(SdpQuery, 'query');
   const getSdp = (type: 'offer' | 'answer') => ({
     operationId: type === 'offer' ? 'getOffer' : 'getAnswer',
     summary: `Read the latest ${type} a peer sent to the caller in a room`,
@@ -109,13 +113,7 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
           summary: 'Turn an upstream JWT into a Signal session cookie',
           description: 'The user holds a valid JWT from the auth service; Signal creates a session and returns it as a cookie, with the identity it belongs to.',
           security: [{ bearerToken: [] }],
-          parameters: ['x-adapt-host', 'x-adapt-handler', 'x-adapt-url'].map((name) => ({
-            name,
-            in: 'header',
-            required: false,
-            description: 'Kept with the session for audit (at most 1024 characters)',
-            schema: { type: 'string', maxLength: 1024 },
-          })),
+          parameters: parametersOf(LoginHeaders, 'header'),
           responses: {
             200: {
               ...json(ref('LoginResponse'), 'Logged in; Set-Cookie carries the session cookie', seedExamples.login),
@@ -133,7 +131,7 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
           summary: 'End the session (with all=true, every session of the user) and clear its cookie',
           description: 'The session ends on every replica at once; a 200 has an empty body.',
           security: COOKIE,
-          parameters: [{ name: 'all', in: 'query', required: false, description: 'true ends every session of the user, on every device', schema: { type: 'string', enum: ['true'] } }],
+          parameters: parametersOf(LogoutQuery, 'query'),
           responses: { 200: { description: 'Logged out; empty body' }, ...errors([400, 401, 429, 503], { 401: seedExamples.failedLogout }) },
         },
       },

@@ -90,6 +90,13 @@ export function sdpQueryRules(limits: WireLimits): Rule[] {
   ];
 }
 
+export const loginHeaderRules: Rule[] = ['/x-adapt-host', '/x-adapt-handler', '/x-adapt-url'].map((at) => ({
+  at,
+  reject: () => badRequest(`Invalid ${at.slice(1)} header`),
+}));
+
+export const logoutQueryRules: Rule[] = [{ at: '/all', reject: () => badRequest('Invalid all: only all=true is accepted') }];
+
 function valueAt(data: unknown, pointer: string): unknown {
   let value = data;
   let start = 1;

@@ -80,6 +80,15 @@ const IceConfig = Type.Object(
   { additionalProperties: false, description: 'RTCPeerConnection configuration and legacy constraints' },
 );
 
+/** GET /login's headers that are kept with the session for audit (Node joins repeated ones). */
+const ADAPT_HEADERS = ['x-adapt-host', 'x-adapt-handler', 'x-adapt-url'] as const;
+const adaptHeader = Type.Optional(Type.String({ maxLength: 1024, description: 'Kept with the session for audit (at most 1024 characters)' }));
+const LoginHeaders = Type.Object(Object.fromEntries(ADAPT_HEADERS.map((name) => [name, adaptHeader])) as Record<(typeof ADAPT_HEADERS)[number], typeof adaptHeader>);
+
+const LogoutQuery = Type.Object({
+  all: Type.Optional(Type.Unsafe<'true'>(Type.String({ enum: ['true'], description: 'true ends every session of the user, on every device' }))),
+});
+
 /** The schemas that depend on configured limits, built once at start-up. */
 export function wireSchemas(limits: WireLimits) {
   // No minLength: counting a 64 KB string's code points costs more than all the rest; the pattern
@@ -118,6 +127,8 @@ export function wireSchemas(limits: WireLimits) {
     /** Named in the OpenAPI document's components; nested uses become references. */
     components: { Error: ErrorEnvelope, Accepted, Room, SdpPost, StoredSdp, ExpireRequest, LoginResponse, IceConfig },
     SdpQuery,
+    LoginHeaders,
+    LogoutQuery,
   };
 }
 

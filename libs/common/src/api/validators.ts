@@ -1,10 +1,10 @@
 import Ajv from 'ajv';
 import type { Options, ValidateFunction } from 'ajv';
 import type { DataValidationCxt } from 'ajv/dist/types/index.js';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { HttpError } from '../errors.ts';
 import { peerId, roomId } from './ids.ts';
-import { expireRules, rejection, sdpPostRules, sdpQueryRules, type Rule } from './rejections.ts';
+import { expireRules, loginHeaderRules, logoutQueryRules, rejection, sdpPostRules, sdpQueryRules, type Rule } from './rejections.ts';
 import { MAX_BYTES, wireSchemas, type ExpireRequest, type SdpQuery, type SdpSubmission, type WireLimits } from './schemas.ts';
 
 /** Request checks compiled once at start-up from the wire schemas; each returns typed, normalised input or throws the seed's error. */
@@ -12,6 +12,10 @@ export interface RequestValidators {
   sdpSubmission(body: unknown): SdpSubmission;
   sdpQuery(query: Record<string, unknown>): SdpQuery;
   expireRequest(body: unknown): ExpireRequest;
+  /** GET /login's audit headers, '' when absent. */
+  loginHeaders(headers: Record<string, unknown>): { host: string; handler: string; url: string };
+  /** GET /logout: whether to end every session of the user. */
+  logoutQuery(query: Record<string, unknown>): { all: boolean };
 }
 
 /**
@@ -56,7 +60,9 @@ function compiler() {
 
 export function compileRequestValidators(limits: WireLimits): RequestValidators {
   const compile = compiler();
-  const { components, SdpQuery } = wireSchemas(limits);
+  const { components, SdpQuery, LoginHeaders, LogoutQuery } = wireSchemas(limits);
+  const headers = compile<Static<typeof LoginHeaders>>(LoginHeaders, loginHeaderRules);
+  const logout = compile<Static<typeof LogoutQuery>>(LogoutQuery, logoutQueryRules);
   const submission = compile<SdpSubmission>(components.SdpPost, sdpPostRules(limits));
   const expire = compile<ExpireRequest>(components.ExpireRequest, expireRules);
   const queryStrings = Type.Object({ ...SdpQuery.properties, wait: Type.Optional(Type.String({ pattern: wholeNumberPattern(limits.longPollMaxSeconds) })) });
@@ -78,6 +84,14 @@ export function compileRequestValidators(limits: WireLimits): RequestValidators 
       if (!expire.accepts(body, TOP_LEVEL)) throw expire.refusal(body);
       const { source, type, destination, room } = body;
       return { source: peerId(source), type, destination: peerId(destination), room: { uuid: roomId(room.uuid), shortname: room.shortname } };
+    },
+    loginHeaders(raw) {
+      if (!headers.accepts(raw, TOP_LEVEL)) throw headers.refusal(raw);
+      return { host: raw['x-adapt-host'] ?? '', handler: raw['x-adapt-handler'] ?? '', url: raw['x-adapt-url'] ?? '' };
+    },
+    logoutQuery(raw) {
+      if (!logout.accepts(raw, TOP_LEVEL)) throw logout.refusal(raw);
+      return { all: raw.all !== undefined };
     },
   };
 }

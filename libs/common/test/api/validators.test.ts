@@ -1,11 +1,11 @@
 import type { TSchema } from '@sinclair/typebox';
 import { HttpError } from '../../src/errors.ts';
-import { expireRules, sdpPostRules, sdpQueryRules, type Rule } from '../../src/api/rejections.ts';
+import { expireRules, loginHeaderRules, logoutQueryRules, sdpPostRules, sdpQueryRules, type Rule } from '../../src/api/rejections.ts';
 import { wireSchemas } from '../../src/api/schemas.ts';
 import { compileRequestValidators, wholeNumberPattern } from '../../src/api/validators.ts';
 
 const LIMITS = { sdpMaxBytes: 2048, longPollMaxSeconds: 25 };
-const { components, SdpQuery } = wireSchemas(LIMITS);
+const { components, SdpQuery, LoginHeaders, LogoutQuery } = wireSchemas(LIMITS);
 const validators = compileRequestValidators(LIMITS);
 
 /** JSON pointers of every property a schema constrains, nested objects included. */
@@ -21,6 +21,8 @@ test.each([
   ['POST /offer, /answer', components.SdpPost, sdpPostRules(LIMITS)],
   ['POST /expire', components.ExpireRequest, expireRules],
   ['GET /offer, /answer', SdpQuery, sdpQueryRules(LIMITS)],
+  ['GET /login headers', LoginHeaders, loginHeaderRules],
+  ['GET /logout', LogoutQuery, logoutQueryRules],
 ] as [string, TSchema, Rule[]][])('%s: every property the schema checks has a rule naming its message', (_route, schema, rules) => {
   const covered = new Set(rules.map((rule) => rule.at));
   expect(pointers(schema).filter((pointer) => !covered.has(pointer))).toEqual([]);
@@ -63,4 +65,12 @@ test('the wait pattern accepts exactly the whole numbers up to the maximum, in a
   const accepted = Array.from({ length: 10_000 }, (_, n) => String(n)).filter((text) => pattern.test(text));
   expect(accepted).toEqual(Array.from({ length: 26 }, (_, n) => String(n)));
   expect(['0025', '00000', '-1', '1.5', ' 1', ''].filter((text) => pattern.test(text))).toEqual(['0025']);
+});
+
+test('GET /login audit headers and GET /logout?all: the messages the handlers gave', () => {
+  expect(validators.loginHeaders({ 'x-adapt-url': 'https://a.example' })).toEqual({ host: '', handler: '', url: 'https://a.example' });
+  expect(rejected(() => validators.loginHeaders({ 'x-adapt-handler': 'x'.repeat(1025), 'x-adapt-url': 'x'.repeat(2000) }))).toEqual([400, 'Invalid x-adapt-handler header']);
+  expect(validators.logoutQuery({})).toEqual({ all: false });
+  expect(validators.logoutQuery({ all: 'true' })).toEqual({ all: true });
+  for (const all of ['1', 'TRUE', '', ['true', 'true']]) expect(rejected(() => validators.logoutQuery({ all }))).toEqual([400, 'Invalid all: only all=true is accepted']);
 });

@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { badRequest, HttpError, unauthorized } from '@signal/common/errors';
-import type { Platform } from '@signal/common/runtime/platform';
-import type { Session } from '@signal/common/ports/session-store';
+import type { LoginResponse } from '@signal/common/api/schemas';
+import type { RequestValidators } from '@signal/common/api/validators';
+import type { Clock } from '@signal/common/clock';
+import type { SessionConfig } from '@signal/common/config/config';
+import { HttpError, unauthorized } from '@signal/common/errors';
+import type { Metrics } from '@signal/common/observability/metrics';
+import type { Session, SessionStore } from '@signal/common/ports/session-store';
 import { sessionKey } from '@signal/common/auth/session-key';
 import { identityFromClaims } from '../domain/identity.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { sessionCookieOptions } from '../domain/cookie-options.ts';
-import { endSessions } from '../domain/end-sessions.ts';
+import type { EndSessions } from '../domain/end-sessions.ts';
 
-const MAX_HEADER = 1024;
-
-function adaptHeader(req: Request, name: string): string {
-  const value = req.headers[name];
-  if (value === undefined) return '';
-  if (typeof value !== 'string' || value.length > MAX_HEADER) throw badRequest(`Invalid ${name} header`);
-  return value;
+export interface LoginDeps {
+  verify: TokenVerifier;
+  sessions: SessionStore;
+  endSessions: EndSessions;
+  clock: Clock;
+  config: SessionConfig;
+  logins: Pick<Metrics['logins'], 'inc'>;
+  parseHeaders: RequestValidators['loginHeaders'];
 }
 
 function bearerToken(req: Request): string {
@@ -28,8 +33,7 @@ function bearerToken(req: Request): string {
  * GET /login: the user holds a valid JWT from the auth service; Signal verifies it, creates a
  * session valid for SESSION_TTL_SECONDS and returns it as the session cookie plus the user's identity.
  */
-export function login(platform: Platform, verify: TokenVerifier) {
-  const { config, clock, stores, metrics } = platform;
+export function login({ verify, sessions, endSessions, clock, config, logins, parseHeaders }: LoginDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     let session: Session;
     const cookieValue = randomUUID();
@@ -38,25 +42,26 @@ export function login(platform: Platform, verify: TokenVerifier) {
       const identity = identityFromClaims(claims);
       if (identity === undefined) throw unauthorized('Token has no subject');
       const now = clock.now();
+      const adapt = parseHeaders(req.headers);
       session = {
         id: sessionKey(cookieValue),
         ...identity,
-        authSource: { name: adaptHeader(req, 'x-adapt-host'), code: adaptHeader(req, 'x-adapt-handler') },
-        adaptUrl: adaptHeader(req, 'x-adapt-url'),
+        authSource: { name: adapt.host, code: adapt.handler },
+        adaptUrl: adapt.url,
         createdAt: now,
-        expiresAt: now + config.session.ttlSeconds * 1000,
+        expiresAt: now + config.ttlSeconds * 1000,
       };
-      await stores.sessions.create(session);
+      await sessions.create(session);
       // Past SESSION_MAX_PER_USER the oldest go: logging in again must not be a way to hoard sessions.
-      const live = await stores.sessions.sessionsOf(session.uuid);
-      const excess = live.filter((id) => id !== session.id).slice(0, Math.max(0, live.length - config.session.maxPerUser));
-      await endSessions(platform, session.uuid, excess);
+      const live = await sessions.sessionsOf(session.uuid);
+      const excess = live.filter((id) => id !== session.id).slice(0, Math.max(0, live.length - config.maxPerUser));
+      await endSessions(session.uuid, excess);
     } catch (error) {
-      metrics.logins.inc({ outcome: error instanceof HttpError ? 'invalid_token' : 'unavailable' });
+      logins.inc({ outcome: error instanceof HttpError ? 'invalid_token' : 'unavailable' });
       throw error;
     }
-    metrics.logins.inc({ outcome: 'success' });
-    res.cookie(config.session.cookieName, cookieValue, sessionCookieOptions(config.session, config.session.ttlSeconds * 1000));
+    logins.inc({ outcome: 'success' });
+    res.cookie(config.cookieName, cookieValue, sessionCookieOptions(config, config.ttlSeconds * 1000));
     res.json({
       session: {
         auth_source: session.authSource,
@@ -65,6 +70,6 @@ export function login(platform: Platform, verify: TokenVerifier) {
         name: session.name,
         uuid: session.uuid,
       },
-    });
+    } satisfies LoginResponse);
   };
 }

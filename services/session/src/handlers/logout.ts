@@ -1,33 +1,39 @@
 import type { Request, Response } from 'express';
-import { badRequest, unauthorized } from '@signal/common/errors';
+import type { RequestValidators } from '@signal/common/api/validators';
 import { sessionKeyOf } from '@signal/common/auth/session-cookie';
-import type { Platform } from '@signal/common/runtime/platform';
+import type { SessionGate } from '@signal/common/auth/session-gate';
+import type { SessionConfig } from '@signal/common/config/config';
+import { unauthorized } from '@signal/common/errors';
+import type { Metrics } from '@signal/common/observability/metrics';
+import type { SessionStore } from '@signal/common/ports/session-store';
 import { sessionCookieOptions } from '../domain/cookie-options.ts';
-import { endSessions } from '../domain/end-sessions.ts';
+import type { EndSessions } from '../domain/end-sessions.ts';
 
-/** `all=true` ends every session of the user (a stolen cookie elsewhere, a lost device); absent ends this one. */
-function everywhere(query: Request['query']): boolean {
-  if (query.all === undefined) return false;
-  if (query.all === 'true') return true;
-  throw badRequest('Invalid all: only all=true is accepted');
+export interface LogoutDeps {
+  gate: SessionGate;
+  sessions: SessionStore;
+  endSessions: EndSessions;
+  config: SessionConfig;
+  logouts: Pick<Metrics['logouts'], 'inc'>;
+  parseQuery: RequestValidators['logoutQuery'];
 }
 
 /**
  * GET /logout: the user is leaving SME Connect. Their session (with `?all=true`, every session
- * of theirs) ends on every replica at once and the cookie is removed; the 200 carries no body.
+ * of theirs, for a stolen cookie elsewhere or a lost device) ends on every replica at once and
+ * the cookie is removed; the 200 carries no body.
  */
-export function logout(platform: Platform) {
-  const { config, stores, sessions, metrics } = platform;
+export function logout({ gate, sessions, endSessions, config, logouts, parseQuery }: LogoutDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const all = everywhere(req.query);
-    const session = await sessions.resolve(sessionKeyOf(req, config.session.cookieName));
+    const { all } = parseQuery(req.query);
+    const session = await gate.resolve(sessionKeyOf(req, config.cookieName));
     if (session === undefined) throw unauthorized('Failed to logout');
-    const ids = all ? await stores.sessions.sessionsOf(session.uuid) : [session.id];
+    const ids = all ? await sessions.sessionsOf(session.uuid) : [session.id];
     // The presented session is ended even if the list missed it (it was written by a replica that crashed mid-login).
-    const ended = await endSessions(platform, session.uuid, ids.includes(session.id) ? ids : [...ids, session.id]);
+    const ended = await endSessions(session.uuid, ids.includes(session.id) ? ids : [...ids, session.id]);
     if (ended === 0) throw unauthorized('Failed to logout');
-    metrics.logouts.inc(ended);
-    res.clearCookie(config.session.cookieName, sessionCookieOptions(config.session));
+    logouts.inc(ended);
+    res.clearCookie(config.cookieName, sessionCookieOptions(config));
     res.status(200).end();
   };
 }
