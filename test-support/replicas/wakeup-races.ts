@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { peerId, roomId } from '@signal/common/api/ids';
 import type { SdpType } from '@signal/common/ports/sdp-store';
 import type { ExchangeReplica } from './exchange-replicas.ts';
 
@@ -37,8 +38,8 @@ export async function runWakeupRaces(replicas: ExchangeReplica[], options: RaceO
     let poster = pick();
     while (replicas.length > 1 && poster === getter) poster = pick();
     const type: SdpType = options.random() < 0.5 ? 'offer' : 'answer';
-    const room = { uuid: randomUUID(), shortname: 'race' };
-    const [from, to] = [randomUUID(), randomUUID()];
+    const room = { uuid: roomId(randomUUID()), shortname: 'race' };
+    const [from, to] = [peerId(randomUUID()), peerId(randomUUID())];
     const [getDelay, postDelay] = [options.random() * options.maxDelayMs, options.random() * options.maxDelayMs];
     let getAt = 0;
     let postAt = 0;

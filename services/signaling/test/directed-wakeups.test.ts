@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { peerId, roomId } from '@signal/common/api/ids';
 import { systemClock } from '@signal/common/clock';
 import { MemorySdpStore } from '@signal/common/adapters/memory/memory-sdp-store';
 import type { EventEnvelope } from '@signal/common/ports/event-bus';
@@ -25,7 +26,8 @@ function twoReplicas(sdps: SdpStore, network = new LoopbackNetwork()): { network
 }
 
 const never = () => new AbortController().signal;
-const room = () => ({ uuid: randomUUID(), shortname: 'wake-ups' });
+const room = () => ({ uuid: roomId(randomUUID()), shortname: 'wake-ups' });
+const [alice, bob] = [peerId('alice'), peerId('bob')];
 const races = { rounds: 300, concurrency: 30, waitSeconds: 2, maxDelayMs: 40 };
 /** The bus as it was before read-your-writes: wake-ups carried no consistency token. */
 const withoutTokens = (event: EventEnvelope): EventEnvelope =>
@@ -57,9 +59,9 @@ test('a POST answered on the waiter\'s own replica wakes it without a bus messag
   const { network, replicas } = twoReplicas(memoryStore());
   const [a] = replicas as [ExchangeReplica];
   const where = room();
-  const waiting = a.exchange.read('offer', 'bob', { signalId: 'alice', room: where, waitSeconds: 5 }, never());
+  const waiting = a.exchange.read('offer', bob, { signalId: alice, room: where, waitSeconds: 5 }, never());
   await new Promise((resolve) => setTimeout(resolve, 20));
-  await a.exchange.submit('offer', 'alice', { to: 'bob', sdp: 'v=0 local', room: where });
+  await a.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 local', room: where });
   expect((await waiting)?.sdp).toBe('v=0 local');
   expect(network.sent).toBe(0);
 });
@@ -69,9 +71,9 @@ test('a remote waiter gets exactly one message; a replica waiting on nothing get
   const replicas = exchangeReplicas(memoryStore(), ['inbox-a', 'inbox-b', 'inbox-c'].map((name) => network.bus(name)));
   const [a, b] = replicas as [ExchangeReplica, ExchangeReplica];
   const where = room();
-  const waiting = a.exchange.read('answer', 'alice', { signalId: 'bob', room: where, waitSeconds: 5 }, never());
+  const waiting = a.exchange.read('answer', alice, { signalId: bob, room: where, waitSeconds: 5 }, never());
   await new Promise((resolve) => setTimeout(resolve, 20));
-  await b.exchange.submit('answer', 'bob', { to: 'alice', sdp: 'v=0 remote', room: where });
+  await b.exchange.submit('answer', bob, { to: alice, sdp: 'v=0 remote', room: where });
   expect((await waiting)?.sdp).toBe('v=0 remote');
   expect({ sent: network.sent, received: network.received }).toEqual({ sent: 1, received: 1 });
 });
@@ -80,13 +82,13 @@ test('POST /expire clears the SDPs but keeps live waiters: the next POST still w
   const { replicas } = twoReplicas(memoryStore());
   const [a, b] = replicas as [ExchangeReplica, ExchangeReplica];
   const where = room();
-  await b.exchange.submit('offer', 'alice', { to: 'bob', sdp: 'v=0 old', room: where });
-  await b.exchange.expire('alice', { source: 'alice', destination: 'bob', type: 'offer', room: where });
-  const waiting = a.exchange.read('offer', 'bob', { signalId: 'alice', room: where, waitSeconds: 5 }, never());
+  await b.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 old', room: where });
+  await b.exchange.expire(alice, { source: alice, destination: bob, type: 'offer', room: where });
+  const waiting = a.exchange.read('offer', bob, { signalId: alice, room: where, waitSeconds: 5 }, never());
   await new Promise((resolve) => setTimeout(resolve, 20));
-  await b.exchange.expire('alice', { source: 'alice', destination: 'bob', type: 'offer', room: where });
+  await b.exchange.expire(alice, { source: alice, destination: bob, type: 'offer', room: where });
   const started = performance.now();
-  await b.exchange.submit('offer', 'alice', { to: 'bob', sdp: 'v=0 new', room: where });
+  await b.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 new', room: where });
   expect((await waiting)?.sdp).toBe('v=0 new');
   expect(performance.now() - started).toBeLessThan(500);
 });
@@ -96,11 +98,11 @@ test('an address left by a vanished replica is dropped as such; live waiters on 
   const sdps = memoryStore();
   const [a, b] = exchangeReplicas(sdps, [network.bus('inbox-a'), network.bus('inbox-b')]) as [ExchangeReplica, ExchangeReplica];
   const where = room();
-  const key: SdpKey = { room: where.uuid, type: 'offer', from: 'alice', to: 'bob' };
+  const key: SdpKey = { room: where.uuid, type: 'offer', from: alice, to: bob };
   await sdps.watch(key, { address: 'inbox-killed', until: Date.now() + 60_000 });
-  const waiting = a.exchange.read('offer', 'bob', { signalId: 'alice', room: where, waitSeconds: 5 }, never());
+  const waiting = a.exchange.read('offer', bob, { signalId: alice, room: where, waitSeconds: 5 }, never());
   await new Promise((resolve) => setTimeout(resolve, 20));
-  await b.exchange.submit('offer', 'alice', { to: 'bob', sdp: 'v=0 after crash', room: where });
+  await b.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 after crash', room: where });
   expect((await waiting)?.sdp).toBe('v=0 after crash');
   await new Promise((resolve) => setImmediate(resolve));
   expect(await published(b, 'dropped')).toBe(1);
@@ -127,10 +129,10 @@ test('a waiter whose address write fails falls back to re-checking the store', a
   const { network, replicas } = twoReplicas(new UnwatchableStore(memoryStore()));
   const [a, b] = replicas as [ExchangeReplica, ExchangeReplica];
   const where = room();
-  const waiting = a.exchange.read('offer', 'bob', { signalId: 'alice', room: where, waitSeconds: 10 }, never());
+  const waiting = a.exchange.read('offer', bob, { signalId: alice, room: where, waitSeconds: 10 }, never());
   await new Promise((resolve) => setTimeout(resolve, 50));
   const started = performance.now();
-  await b.exchange.submit('offer', 'alice', { to: 'bob', sdp: 'v=0 re-checked', room: where });
+  await b.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 re-checked', room: where });
   expect((await waiting)?.sdp).toBe('v=0 re-checked');
   // Found by the 1 s re-check, not by a message: nobody knew where the waiter was.
   expect(performance.now() - started).toBeLessThan(1_800);
