@@ -18,7 +18,7 @@ export const MAX_BYTES = 'x-max-bytes';
 
 const SdpTypeSchema = Type.Unsafe<'offer' | 'answer'>(Type.String({ enum: ['offer', 'answer'], description: 'The type of SDP' }));
 
-export const ShortnameSchema = Type.String({
+const ShortnameSchema = Type.String({
   pattern: '^[a-z-]+$',
   maxLength: 128,
   description: 'The room shortname: lower-case letters and dashes',
@@ -133,7 +133,6 @@ export function wireSchemas(limits: WireLimits) {
 }
 
 type Schemas = ReturnType<typeof wireSchemas>;
-export type SdpType = Static<typeof SdpTypeSchema>;
 export type RoomRef = Static<typeof Room>;
 export type SdpSubmission = Static<Schemas['components']['SdpPost']>;
 export type ExpireRequest = Static<Schemas['components']['ExpireRequest']>;
