@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-
-export const CHROMIUM_BINARY = '/usr/bin/chromium';
+import { CHROMIUM, requireTool } from '../system-tools/system-tools.ts';
 
 /**
  * Flags for a quiet, hermetic headless Chromium in a container: no sandbox (root in CI), no GPU,
@@ -18,10 +16,7 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** Debian's Chromium driven by playwright-core (which ships no browser of its own). */
+/** The system's Chromium driven by playwright-core (which ships no browser of its own). */
 export async function launchChromium(options: { timeoutMs?: number } = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM_BINARY)) {
-    throw new Error(`${CHROMIUM_BINARY} is missing: install Debian's chromium (tests/e2e/support/prerequisites.ts does it as root)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM_BINARY, args: FLAGS, timeout: options.timeoutMs ?? 30_000 });
+  return chromium.launch({ executablePath: requireTool(CHROMIUM), args: FLAGS, timeout: options.timeoutMs ?? 30_000 });
 }

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COTURN, requireTool } from '../system-tools/system-tools.ts';
 import { startProcess, waitUntil } from './managed-process.ts';
 import { stunBinding } from './stun-binding.ts';
 
-export const TURNSERVER_BINARY = '/usr/bin/turnserver';
 const HOST = '127.0.0.1';
 /**
  * Relay ports are drawn from above Linux's ephemeral range (32768-60999), so they cannot
@@ -41,9 +40,7 @@ export interface Coturn {
 
 /** Starts a real coturn on 127.0.0.1 with TURN REST authentication and loopback peers allowed. */
 export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
-  if (!existsSync(TURNSERVER_BINARY)) {
-    throw new Error(`${TURNSERVER_BINARY} is missing: install Debian's coturn (tests/e2e/support/prerequisites.ts does it as root)`);
-  }
+  const turnserver = requireTool(COTURN);
   const port = await freeUdpPort();
   const minPort = RELAY_PORT_FLOOR + Math.floor(Math.random() * (RELAY_PORT_CEILING - RELAY_PORT_FLOOR - RELAY_PORT_COUNT));
   const maxPort = minPort + RELAY_PORT_COUNT - 1;
@@ -69,7 +66,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     `--pidfile=${join(dir, 'turnserver.pid')}`,
     `--db=${join(dir, 'turndb')}`,
   ];
-  const server = startProcess(TURNSERVER_BINARY, args);
+  const server = startProcess(turnserver, args);
   const stop = async () => {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-
-const UCLIENT_BINARY = '/usr/bin/turnutils_uclient';
+import { COTURN_UCLIENT, MissingToolError, locate } from '../system-tools/system-tools.ts';
 
 export interface AllocationAttempt {
   accepted: boolean;
@@ -15,12 +13,11 @@ export interface AllocationAttempt {
  * keeps it to one message without RTCP: about 3 s when accepted, immediate when refused.
  */
 export function tryTurnAllocation(target: { host: string; port: number; username: string; credential: string; timeoutMs?: number }): Promise<AllocationAttempt> {
-  if (!existsSync(UCLIENT_BINARY)) {
-    return Promise.reject(new Error(`${UCLIENT_BINARY} is missing: install Debian's coturn`));
-  }
+  const uclient = locate(COTURN_UCLIENT);
+  if (uclient === undefined) return Promise.reject(new MissingToolError([COTURN_UCLIENT]));
   const args = ['-y', '-n', '1', '-c', '-p', String(target.port), '-u', target.username, '-w', target.credential, target.host];
   return new Promise((resolve, reject) => {
-    execFile(UCLIENT_BINARY, args, { timeout: target.timeoutMs ?? 20_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    execFile(uclient, args, { timeout: target.timeoutMs ?? 20_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
       if (error && error.killed) {
         reject(new Error(`turnutils_uclient did not finish in time:\n${output}`));

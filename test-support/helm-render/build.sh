@@ -24,12 +24,16 @@ install_toolchain() {
   if command -v go >/dev/null && [[ -d "$gopath/src/github.com/Masterminds/sprig" && -d "$gopath/src/sigs.k8s.io/yaml" ]]; then
     return 0
   fi
+  # Exit 3: missing and not installable here; index.ts turns it into one line naming the packages.
   if ! command -v apt-get >/dev/null; then
     echo "helm-render: needs Go and the Debian packages ${packages[*]} (apt-get not found)" >&2
-    return 1
+    exit 3
   fi
   local sudo=()
-  [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+  if [[ "$(id -u)" -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "helm-render: installing ${packages[*]} needs root or sudo" >&2; exit 3; }
+    sudo=(sudo)
+  fi
   echo "helm-render: installing ${packages[*]}" >&2
   # Another process may hold the dpkg lock (parallel CI steps): wait for it instead of failing.
   "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq >&2

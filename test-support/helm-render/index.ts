@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { GO_FOR_HELM_RENDER, MISSING_TOOL_STATUS, MissingToolError } from '../system-tools/system-tools.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const signalChart = `${repoRoot}deploy/helm/signal`;
@@ -56,6 +57,7 @@ export function helmRenderBinary(): string {
     encoding: 'utf8',
     timeout: BUILD_TIMEOUT_MS,
   });
+  if (build.status === MISSING_TOOL_STATUS) throw new MissingToolError([GO_FOR_HELM_RENDER]);
   if (build.status !== 0) {
     throw new Error(
       `Cannot build the helm-render test tool (needs Debian's golang-go, golang-github-masterminds-sprig-dev, ` +

@@ -34,13 +34,15 @@ if found="$(command -v "${binary}")"; then
   exit 0
 fi
 
+# Exit 3: missing and not installable here; the TypeScript callers turn it into one line naming
+# the install commands (test-support/system-tools).
 if [[ "$(id -u)" != "0" ]]; then
   log "${binary} is not installed and installing Debian's prometheus needs root; set ${override_name}=/path/to/${binary}"
-  exit 1
+  exit 3
 fi
 if ! command -v apt-get >/dev/null; then
-  log "${binary} is not installed and apt-get is not available; set ${override_name}=/path/to/${binary}"
-  exit 1
+  log "${binary} is not installed and apt-get is not available (macOS: brew install prometheus); set ${override_name}=/path/to/${binary}"
+  exit 3
 fi
 
 policy=/usr/sbin/policy-rc.d

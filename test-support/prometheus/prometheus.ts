@@ -4,13 +4,13 @@
  * the given rule files. Targets live in file_sd files, so `setTargets` moves a job to new
  * addresses (a restarted process on a new port) without a reload.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile, rename } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProcess, waitUntil } from '../coturn/managed-process.ts';
+import { pathFromScript, PROMETHEUS } from '../system-tools/system-tools.ts';
 
 const ENSURE = fileURLToPath(new URL('./ensure-prometheus.sh', import.meta.url));
 const HOST = '127.0.0.1';
@@ -55,11 +55,7 @@ let located: string | undefined;
 
 /** Absolute path of the Prometheus server binary; installs Debian's package on first use when missing. */
 export function prometheusPath(): string {
-  located ??= execFileSync('bash', [ENSURE, 'prometheus'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: PROMETHEUS_INSTALL_TIMEOUT_MS,
-  }).trim();
+  located ??= pathFromScript(ENSURE, ['prometheus'], [PROMETHEUS], PROMETHEUS_INSTALL_TIMEOUT_MS);
   return located;
 }
 

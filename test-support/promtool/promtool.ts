@@ -2,8 +2,9 @@
  * promtool for tests: located (or installed from Debian's `prometheus` package) once per test
  * file by ensure-promtool.sh, then run synchronously with bounded time.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pathFromScript, PROMTOOL } from '../system-tools/system-tools.ts';
 
 const ENSURE = fileURLToPath(new URL('./ensure-promtool.sh', import.meta.url));
 
@@ -14,11 +15,7 @@ let located: string | undefined;
 
 /** Absolute path of promtool; installs it on first use when missing. */
 export function promtoolPath(): string {
-  located ??= execFileSync('bash', [ENSURE], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: PROMTOOL_INSTALL_TIMEOUT_MS,
-  }).trim();
+  located ??= pathFromScript(ENSURE, [], [PROMTOOL], PROMTOOL_INSTALL_TIMEOUT_MS);
   return located;
 }
 

@@ -1,21 +1,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { CHROMIUM_BINARY } from '../../../test-support/chromium/chromium.ts';
-import { TURNSERVER_BINARY } from '../../../test-support/coturn/coturn.ts';
-import { ensureDebianPackages } from './debian-packages.ts';
+import { CHROMIUM, COTURN, ensureTools } from '../../../test-support/system-tools/system-tools.ts';
 
 const run = promisify(execFile);
 
 /** coturn (turnserver and turnutils_uclient). */
 export async function ensureCoturn(): Promise<void> {
-  const installed = await ensureDebianPackages([{ binary: TURNSERVER_BINARY, packages: ['coturn'] }]);
+  const installed = await ensureTools([COTURN]);
   if (installed.includes('coturn')) await stopPackagedCoturnService();
 }
 
 /** Chromium with one font, so screenshots show text. */
 export async function ensureChromium(): Promise<void> {
-  await ensureDebianPackages([{ binary: CHROMIUM_BINARY, packages: ['chromium', 'fonts-dejavu-core'] }]);
+  await ensureTools([CHROMIUM]);
 }
 
 /**

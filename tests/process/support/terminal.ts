@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
+import { requireTool, SCRIPT } from '../../../test-support/system-tools/system-tools.ts';
 
 /** A command run with a pseudo-terminal as its stdout, through the system's `script`. */
 export interface TerminalRun {
@@ -20,11 +21,9 @@ function quote(word: string): string {
 }
 
 export function runInTerminal(command: string[], env: Record<string, string>): TerminalRun {
-  if (spawnSync('sh', ['-c', 'command -v script'], { encoding: 'utf8' }).status !== 0) {
-    throw new Error('`script` is missing (it gives a test process a terminal): apt-get install bsdutils');
-  }
+  const script = requireTool(SCRIPT);
   // Its own process group, so stop() reaches the command inside the terminal too.
-  const child: ChildProcess = spawn('script', scriptArgs(command), { env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn(script, scriptArgs(command), { env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let text = '';
   const listeners = new Set<() => void>();
   child.stdout!.on('data', (chunk: Buffer) => {
