@@ -27,19 +27,40 @@ function collect(stack: Layer[], into: Map<string, Set<string>>): void {
 }
 
 /**
- * The `Allow` value of every route path the app serves, read from its routers once every route is
+ * The methods of every route path the app serves, read from its routers once every route is
  * registered (on first use), so it cannot drift from the routes themselves.
  */
-function allowHeaders(app: Express): () => ReadonlyMap<string, string> {
-  let allow: Map<string, string> | undefined;
+function servedMethods(app: Express): () => ReadonlyMap<string, ReadonlySet<string>> {
+  let methods: Map<string, Set<string>> | undefined;
   return () => {
-    if (allow === undefined) {
-      const methods = new Map<string, Set<string>>();
+    if (methods === undefined) {
+      methods = new Map<string, Set<string>>();
       collect((app.router as unknown as { stack: Layer[] }).stack, methods);
       methods.delete(normalised('/{*path}'));
-      allow = new Map([...methods].map(([path, set]) => [path, [...set].filter((m) => m !== 'OPTIONS').sort().join(', ')]));
     }
+    return methods;
+  };
+}
+
+function allowHeaders(app: Express): () => ReadonlyMap<string, string> {
+  const methodsOf = servedMethods(app);
+  let allow: Map<string, string> | undefined;
+  return () => {
+    allow ??= new Map([...methodsOf()].map(([path, set]) => [path, [...set].filter((m) => m !== 'OPTIONS').sort().join(', ')]));
     return allow;
+  };
+}
+
+/**
+ * The route template a request path belongs to, whatever answers it: a rate limit, the session
+ * check, the body parser or a 405 answer before any route handler runs. Signal's routes are plain
+ * paths, so the template is the served path the request path normalises to.
+ */
+export function routeTemplates(app: Express): (path: string) => string | undefined {
+  const methodsOf = servedMethods(app);
+  return (path) => {
+    const template = normalised(path);
+    return methodsOf().has(template) ? template : undefined;
   };
 }
 

@@ -2,7 +2,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Platform } from '../runtime/platform.ts';
 import { corsAllowList } from './cors-allow-list.ts';
-import { methodAnswers } from './allowed-methods.ts';
+import { methodAnswers, routeTemplates } from './allowed-methods.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { identityEncodingOnly } from './identity-encoding.ts';
@@ -45,7 +45,7 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   app.set('trust proxy', config.http.trustProxy);
   app.set('etag', false);
   const serviceOf = new Map(services.flatMap((service) => service.paths.map((path) => [path, service.name] as const)));
-  app.use(requestContext({ metrics, logger, serviceOf, fallbackService: config.role, isShuttingDown }));
+  app.use(requestContext({ metrics, logger, serviceOf, routeOf: routeTemplates(app), fallbackService: config.role, isShuttingDown }));
   app.use(API_SECURITY_HEADERS);
   if (config.http.corsOrigins.length > 0) {
     app.use(corsAllowList(config.http.corsOrigins));

@@ -7,6 +7,8 @@ declare global {
   namespace Express {
     interface Locals {
       requestId: string;
+      /** Set by a handler that was asked to wait (a long-poll): its duration is waiting by design. */
+      longPoll?: boolean;
     }
   }
 }
@@ -18,21 +20,32 @@ export interface RequestContextOptions {
   logger: Logger;
   /** Which service serves a route template: the `service` label. */
   serviceOf: ReadonlyMap<string, string>;
+  /** The route template of a request path, known before any route handler runs. */
+  routeOf: (path: string) => string | undefined;
   /** Label for requests no service route matched (health, 404s). */
   fallbackService: string;
   isShuttingDown: () => boolean;
 }
 
+/** nginx's "client closed request": the client left before its answer was written. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * The per-request bookkeeping every answer needs, in one middleware to keep the hot path short:
  * a request id (the caller's when harmless), `Connection: close` while draining (keep-alive
  * clients then reconnect to a replica that stays), and, when the response is done or the client
- * went away, the duration metric labelled by route template (never a raw path, so ids cannot
- * leak into label values) and one log line: error level for 5xx, debug level otherwise. Only
- * method, path and status are logged, never headers, query strings or bodies.
+ * went away, the duration metric and one log line: error level for 5xx, debug level otherwise.
+ * Only method, path and status are logged, never headers, query strings or bodies.
+ *
+ * The metric's labels say what happened, whoever answered: `route` is the template of the path
+ * even when a rate limit, the session check or the body parser answered before the route handler
+ * (never a raw path, so ids cannot leak into label values; `unmatched` only for paths Signal does
+ * not serve); `status` is 499 when the client left first (an abandoned long-poll, say) rather than
+ * the 200 nobody received; `longpoll` is "true" for requests asked to wait, so latency panels and
+ * SLIs can leave out time spent waiting by design.
  */
 export function requestContext(options: RequestContextOptions) {
-  const { metrics, logger, serviceOf, fallbackService, isShuttingDown } = options;
+  const { metrics, logger, serviceOf, routeOf, fallbackService, isShuttingDown } = options;
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
@@ -42,9 +55,10 @@ export function requestContext(options: RequestContextOptions) {
     const started = performance.now();
     res.once('close', () => {
       const seconds = (performance.now() - started) / 1000;
-      const route = typeof req.route?.path === 'string' ? req.route.path : 'unmatched';
-      const status = res.statusCode;
-      metrics.httpDuration.observe({ service: serviceOf.get(route) ?? fallbackService, method: req.method, route, status: String(status) }, seconds);
+      const route = routeOf(req.path) ?? 'unmatched';
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
+      const longpoll = res.locals.longPoll === true ? 'true' : 'false';
+      metrics.httpDuration.observe({ service: serviceOf.get(route) ?? fallbackService, method: req.method, route, status: String(status), longpoll }, seconds);
       const level = status >= 500 ? 'error' : 'debug';
       if (logger.isLevelEnabled(level)) {
         logger[level]({ requestId: id, method: req.method, path: req.path, route, status, ms: Math.round(seconds * 1000), finished: res.writableFinished }, 'request');

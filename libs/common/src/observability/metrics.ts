@@ -14,8 +14,8 @@ export class Metrics {
 
   readonly httpDuration = new Histogram({
     name: 'signal_http_request_duration_seconds',
-    help: 'HTTP request duration by service, method, route template and status code',
-    labelNames: ['service', 'method', 'route', 'status'] as const,
+    help: 'HTTP request duration by service, method, route template, status code (499: the client left first) and whether the request was a long-poll asked to wait',
+    labelNames: ['service', 'method', 'route', 'status', 'longpoll'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });

@@ -14,6 +14,7 @@ const CLIENT_GONE = new Error('client closed the connection');
 export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, parse: RequestValidators['sdpQuery']) {
   return async (req: Request, res: Response): Promise<void> => {
     const query = parse(req.query);
+    res.locals.longPoll = query.waitSeconds > 0;
     const { session } = res.locals;
     const gone = new AbortController();
     // Only a request that is still unanswered has a client to lose; aborting after the response
