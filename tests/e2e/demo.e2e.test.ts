@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../test-support/chromium/chromium.ts';
+import { startClusterProcess } from '../cluster/support/cluster-process.ts';
 import { openDemoAs, sideBySide, waitForStatus, type DemoUser } from './support/demo-page.ts';
 import { ensureChromium } from './support/prerequisites.ts';
 import { startSignal } from './support/signal-server.ts';
@@ -75,6 +76,23 @@ test('with plain `npm start` (dev mode, no TURN configured) the demo connects ov
     await plain.stop();
   }
 }, 60_000);
+
+test('through `npm run start:cluster` the demo connects across signaling replicas and shows which pod answered', async () => {
+  const cluster = startClusterProcess(['--port=0']);
+  try {
+    const ingress = await cluster.line((entry) => entry.msg === 'ingress listening', 90_000);
+    const [alice, bob] = await connectedPair(`http://127.0.0.1:${String(ingress.port)}`, newRoom());
+    await chat(alice, 'Across two signaling replicas.');
+    await expect(lastLine(bob)).resolves.toBe('Alice: Across two signaling replicas.');
+    const served = `${await alice.page.textContent('#replicas')}${await bob.page.textContent('#replicas')}`;
+    for (const pod of ['session-0', 'signaling-0', 'signaling-1', 'ice-0']) expect(served).toContain(pod);
+    expect(await alice.page.textContent('#replicas')).toMatch(/\/login 200 ← session-0/);
+    expect([...alice.problems, ...bob.problems]).toEqual([]);
+  } finally {
+    cluster.child.kill('SIGINT');
+    await cluster.exited;
+  }
+}, 120_000);
 
 /** Alice and Bob on `baseUrl`'s /demo/, each given the other's peer id, connected (Bob pressed first). */
 async function connectedPair(baseUrl: string, room: { uuid: string; shortname: string }): Promise<[DemoUser, DemoUser]> {
