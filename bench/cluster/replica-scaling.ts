@@ -18,6 +18,8 @@ import { cpuSeconds } from '../lib/proc-stats.ts';
 
 const HANDSHAKES = Number(process.argv[2] ?? 300);
 const CONCURRENCY = 8;
+/** Long enough on a loaded machine for a GET's watch to land before its POST, so every wake-up is a message. */
+const PARK_MS = 120;
 
 interface Row {
   replicas: number;
@@ -52,7 +54,7 @@ async function measure(replicas: number): Promise<Row> {
         pairs.map(async ([alice, bob]) => {
           while (next < count) {
             next += 1;
-            await handshake(s0.url, aliceAt, alice, bob);
+            await handshake(s0.url, aliceAt, alice, bob, PARK_MS);
           }
         }),
       );
