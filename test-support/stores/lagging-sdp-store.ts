@@ -1,5 +1,5 @@
 import type { Clock } from '@signal/common/clock';
-import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter } from '@signal/common/ports/sdp-store';
+import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter, UnansweredEnd } from '@signal/common/ports/sdp-store';
 
 const slotOf = (key: SdpKey) => `${key.room}|${key.type}|${key.from}|${key.to}`;
 
@@ -37,7 +37,7 @@ export class LaggingSdpStore implements SdpStore {
     const written = await this.#inner.put(record);
     this.#seq += 1;
     this.#writes.set(slotOf(record), { seq: this.#seq, visibleAt: this.#clock.now() + this.#lagMs, before });
-    return { waiters: written.waiters, token: `${this.#seq}/${written.token ?? ''}` };
+    return { ...written, token: `${this.#seq}/${written.token ?? ''}` };
   }
 
   async get(key: SdpKey, token?: string): Promise<SdpRecord | undefined> {
@@ -54,9 +54,13 @@ export class LaggingSdpStore implements SdpStore {
     return this.#inner.watch(key, waiter);
   }
 
-  clear(key: SdpKey): Promise<void> {
+  clear(key: SdpKey): Promise<UnansweredEnd | undefined> {
     this.#writes.delete(slotOf(key));
     return this.#inner.clear(key);
+  }
+
+  markAnswered(offer: SdpKey): Promise<boolean> {
+    return this.#inner.markAnswered(offer);
   }
 
   ping(): Promise<void> {

@@ -118,6 +118,7 @@ class UnwatchableStore implements SdpStore {
   put = (...args: Parameters<SdpStore['put']>) => this.#inner.put(...args);
   get = (...args: Parameters<SdpStore['get']>) => this.#inner.get(...args);
   clear = (...args: Parameters<SdpStore['clear']>) => this.#inner.clear(...args);
+  markAnswered = (...args: Parameters<SdpStore['markAnswered']>) => this.#inner.markAnswered(...args);
   ping = () => this.#inner.ping();
   close = () => this.#inner.close();
   async watch(_key: SdpKey, _waiter: SlotWaiter): Promise<undefined> {

@@ -27,6 +27,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly handshakes = new Counter({
+    name: 'signal_handshakes_total',
+    help: 'Offers by how they ended, counted by the replica whose write ended them: completed (first answer written), abandoned (replaced or expired while live and unanswered), expired_unanswered (replaced or expired after expiring unanswered)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   #waiting: (() => number) | undefined;
 
   readonly longPollWaiters = new Gauge({
@@ -202,6 +209,7 @@ export class Metrics {
     }
     if (service === 'signaling' || service === 'all-in-one') {
       for (const outcome of ['woken', 'timeout', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
+      for (const outcome of ['completed', 'abandoned', 'expired_unanswered']) this.handshakes.inc({ outcome }, 0);
     }
     this.busConnected.set(1);
     this.ready.set(1);

@@ -26,6 +26,13 @@ export interface SlotWaiter {
   until: number;
 }
 
+/**
+ * How an offer that nobody answered left its slot: replaced or cleared while still live
+ * (`abandoned`), or after it had expired (`expired_unanswered`). Answered offers are counted
+ * once, by the answer's `markAnswered`, and never again.
+ */
+export type UnansweredEnd = 'abandoned' | 'expired_unanswered';
+
 /** What a write saw of its slot. */
 export interface SdpWrite {
   /** Inbox addresses of the replicas whose waiters on the slot were live when the write landed. */
@@ -35,6 +42,8 @@ export interface SdpWrite {
    * undefined when every read sees every earlier write anyway.
    */
   token: string | undefined;
+  /** On an offer: how the offer this put replaced ended, when it was never answered. */
+  replaced: UnansweredEnd | undefined;
 }
 
 /**
@@ -54,8 +63,16 @@ export interface SdpStore {
    * record as of this write, or undefined.
    */
   watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined>;
-  /** Removes the record but keeps the slot's waiters (their long-polls are still open). Idempotent. */
-  clear(key: SdpKey): Promise<void>;
+  /**
+   * Removes the record but keeps the slot's waiters (their long-polls are still open). Idempotent.
+   * On an offer slot, answers how the removed offer ended when it was never answered.
+   */
+  clear(key: SdpKey): Promise<UnansweredEnd | undefined>;
+  /**
+   * Notes on the offer slot `offer` that an answer to it was written. True only for the first
+   * answer to a stored offer (a completed handshake); never creates the slot.
+   */
+  markAnswered(offer: SdpKey): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -72,3 +89,18 @@ export function liveWaiters(waiters: Readonly<Record<string, number>> | undefine
     .filter(([, until]) => until + SKEW_MARGIN_MS > now)
     .map(([address]) => address);
 }
+
+/** The end of a replaced or cleared offer, from what its slot held before the write. */
+export function unansweredEnd(previous: { expiresAt: number; answers: number } | undefined, now: number): UnansweredEnd | undefined {
+  if (previous === undefined || previous.expiresAt <= 0 || previous.answers > 0) return undefined;
+  return previous.expiresAt > now ? 'abandoned' : 'expired_unanswered';
+}
+
+/**
+ * How long an offer's slot outlives the offer: long enough that a later offer or clear still
+ * finds it and can tell an offer that expired unanswered from no offer at all.
+ */
+export const OFFER_HISTORY_MS = 10 * 60_000;
+
+/** When a slot holding `record` may be dropped, waiters aside. */
+export const recordSlotExpiry = (record: Pick<SdpRecord, 'type' | 'expiresAt'>): number => record.expiresAt + (record.type === 'offer' ? OFFER_HISTORY_MS : 0);

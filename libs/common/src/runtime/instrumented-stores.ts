@@ -1,7 +1,7 @@
 import { DependencyUnavailableError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { withSpan } from '../observability/tracing.ts';
-import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter } from '../ports/sdp-store.ts';
+import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter, UnansweredEnd } from '../ports/sdp-store.ts';
 import type { Session, SessionStore } from '../ports/session-store.ts';
 
 type Outcome = 'ok' | 'miss' | 'error';
@@ -76,8 +76,11 @@ export class InstrumentedSdpStore implements SdpStore {
   watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined> {
     return timed(this.#metrics, this.#kind, 'sdp_watch', () => this.#inner.watch(key, waiter), absent);
   }
-  clear(key: SdpKey): Promise<void> {
+  clear(key: SdpKey): Promise<UnansweredEnd | undefined> {
     return timed(this.#metrics, this.#kind, 'sdp_clear', () => this.#inner.clear(key), never);
+  }
+  markAnswered(offer: SdpKey): Promise<boolean> {
+    return timed(this.#metrics, this.#kind, 'sdp_answered', () => this.#inner.markAnswered(offer), never);
   }
   ping(): Promise<void> {
     return this.#inner.ping();

@@ -154,6 +154,85 @@ export function runSdpStoreContract(name: string, factory: StoreFactory<SdpStore
       expect(await inParallel(records.length, (index) => store().get(records[index]!))).toStrictEqual(records);
     });
 
+    describe('how an offer ended, from its slot', () => {
+      const answerTo = (offer: SdpKey): SdpKey => ({ ...offer, type: 'answer', from: offer.to, to: offer.from });
+
+      test('the first answer to a stored offer completes it once; later answers and offers never written do not', async () => {
+        const key = newKey();
+        expect(await store().markAnswered(key)).toBe(false);
+        await store().put(newRecord(clock(), key));
+        expect(await store().markAnswered(key)).toBe(true);
+        expect(await store().markAnswered(key)).toBe(false);
+        expect((await store().put(newRecord(clock(), key))).replaced).toBeUndefined();
+        expect(await store().markAnswered(key)).toBe(true);
+      });
+
+      test('marking an offer answered changes neither the offer nor the answer slot', async () => {
+        const key = newKey();
+        const offer = newRecord(clock(), key);
+        await store().put(offer);
+        await store().markAnswered(key);
+        expect(await store().get(key)).toStrictEqual(offer);
+        expect(await store().get(answerTo(key))).toBeUndefined();
+      });
+
+      test('an offer replaced while live and unanswered was abandoned; one replaced after expiring, expired unanswered', async () => {
+        const key = newKey();
+        expect((await store().put(newRecord(clock(), key))).replaced).toBeUndefined();
+        expect((await store().put(newRecord(clock(), key))).replaced).toBe('abandoned');
+        clock().advance(5 * MINUTE);
+        expect((await store().put(newRecord(clock(), key))).replaced).toBe('expired_unanswered');
+      });
+
+      test('an offer is still told apart from no offer well after it expired', async () => {
+        const key = newKey();
+        await store().put(newRecord(clock(), key, { expiresAt: clock().now() + MINUTE }));
+        clock().advance(MINUTE + 5 * MINUTE);
+        expect((await store().put(newRecord(clock(), key))).replaced).toBe('expired_unanswered');
+      });
+
+      test('clear answers how the removed offer ended, once', async () => {
+        const live = newKey();
+        await store().put(newRecord(clock(), live));
+        expect(await store().clear(live)).toBe('abandoned');
+        expect(await store().clear(live)).toBeUndefined();
+        const answered = newKey();
+        await store().put(newRecord(clock(), answered));
+        await store().markAnswered(answered);
+        expect(await store().clear(answered)).toBeUndefined();
+        const expired = newKey();
+        await store().put(newRecord(clock(), expired));
+        clock().advance(5 * MINUTE);
+        expect(await store().clear(expired)).toBe('expired_unanswered');
+        expect(await store().clear(newKey())).toBeUndefined();
+      });
+
+      test('an answer to a cleared offer completes nothing, and the next offer replaces no offer', async () => {
+        const key = newKey();
+        await store().put(newRecord(clock(), key));
+        await store().clear(key);
+        expect(await store().markAnswered(key)).toBe(false);
+        expect((await store().put(newRecord(clock(), key))).replaced).toBeUndefined();
+      });
+
+      test('waiters on an offer slot are not an offer; answers and their slots are never classed', async () => {
+        const key = newKey();
+        await store().watch(key, { address: 'replica-a', until: clock().now() + MINUTE });
+        expect((await store().put(newRecord(clock(), key))).replaced).toBeUndefined();
+        const answer = answerTo(key);
+        await store().put(newRecord(clock(), answer));
+        expect((await store().put(newRecord(clock(), answer))).replaced).toBeUndefined();
+        expect(await store().clear(answer)).toBeUndefined();
+      });
+
+      test('of concurrent offers to one slot, each replaced offer is classed by exactly one write', async () => {
+        const key = newKey();
+        await store().put(newRecord(clock(), key));
+        const writes = await inParallel(8, () => store().put(newRecord(clock(), key)));
+        expect(writes.filter((write) => write.replaced === 'abandoned')).toHaveLength(8);
+      });
+    });
+
     test('ping resolves while the store is usable', async () => {
       await expect(store().ping()).resolves.toBeUndefined();
     });

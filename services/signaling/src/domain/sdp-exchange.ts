@@ -68,7 +68,14 @@ export class SdpExchange {
       createdAt: now,
       expiresAt: now + this.#deps.config.sdpTtlSeconds * 1000,
     };
-    const { waiters, token } = await this.#deps.sdps.put(record);
+    // An answer marks its offer's slot in parallel with its own write: the handshake is counted
+    // by whichever replica writes, without the bus.
+    const [{ waiters, token, replaced }, completed] = await Promise.all([
+      this.#deps.sdps.put(record),
+      type === 'answer' ? this.#deps.sdps.markAnswered({ room: record.room, type: 'offer', from: record.to, to: from }) : false,
+    ]);
+    if (replaced !== undefined) this.#deps.metrics.handshakes.inc({ outcome: replaced });
+    if (completed) this.#deps.metrics.handshakes.inc({ outcome: 'completed' });
     const posted = { room: record.room, type, from, to: record.to, ...(token !== undefined ? { token } : {}) };
     for (const address of waiters) {
       // This replica's own waiters take the record as written: no bus, no read.
@@ -103,10 +110,11 @@ export class SdpExchange {
     }
     const room = request.room.uuid;
     const { type, source, destination } = request;
-    await Promise.all([
+    const ended = await Promise.all([
       this.#deps.sdps.clear({ room, type, from: source, to: destination }),
       this.#deps.sdps.clear({ room, type, from: destination, to: source }),
     ]);
+    for (const outcome of ended) if (outcome !== undefined) this.#deps.metrics.handshakes.inc({ outcome });
   }
 
   #wakeLocal(slot: string, record: SdpRecord): void {

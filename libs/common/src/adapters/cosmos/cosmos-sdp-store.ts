@@ -1,6 +1,16 @@
 import { Constants, type Container, type ItemDefinition, type PatchOperation } from '@azure/cosmos';
 import type { Clock } from '../../clock.ts';
-import { liveWaiters, type SdpKey, type SdpRecord, type SdpStore, type SdpWrite, type SlotWaiter } from '../../ports/sdp-store.ts';
+import {
+  liveWaiters,
+  recordSlotExpiry,
+  unansweredEnd,
+  type SdpKey,
+  type SdpRecord,
+  type SdpStore,
+  type SdpWrite,
+  type SlotWaiter,
+  type UnansweredEnd,
+} from '../../ports/sdp-store.ts';
 import type { CosmosResponse } from './caller.ts';
 import type { CosmosConnection } from './connection.ts';
 import { isIdPart, storedFields, ttlSeconds } from './documents.ts';
@@ -13,8 +23,25 @@ function itemId({ type, from, to }: SdpKey): string | undefined {
 /**
  * The slot item: the record's fields at the top level (an item written by a waiter alone has
  * `expiresAt` 0 and no `sdp`), and `waiters`, each waiting replica's address mapped to its `until`.
+ * An offer slot also counts `answers` written since its offer was stored, and keeps the
+ * `expiresAt` and `answers` of the offer its last put or clear replaced (`replaced*`).
  */
-type SlotDocument = ItemDefinition & Partial<SdpRecord> & { waiters?: Record<string, number>; _ts?: number; ttl?: number };
+type SlotDocument = ItemDefinition &
+  Partial<SdpRecord> & { waiters?: Record<string, number>; answers?: number; replacedExpiresAt?: number; replacedAnswers?: number; _ts?: number; ttl?: number };
+
+const HISTORY_FIELDS = ['id', 'waiters', 'answers', 'replacedExpiresAt', 'replacedAnswers'];
+
+/**
+ * Moves the offer's expiry and answer count aside within the write that replaces or removes it,
+ * so the write's own response tells how that offer ended: no read first, no race between
+ * replicas. `incr` by 0 creates a missing count; `expiresAt` is on every slot item. The SDK's
+ * PatchOperation type does not list `move`, which the service and the stand-in both accept.
+ */
+const MOVE_OFFER_ASIDE = [
+  { op: 'incr', path: '/answers', value: 0 },
+  { op: 'move', from: '/answers', path: '/replacedAnswers' },
+  { op: 'move', from: '/expiresAt', path: '/replacedExpiresAt' },
+] as unknown as PatchOperation[];
 
 const PING_ID = 'signal-ping';
 const CONFLICT = 409;
@@ -42,8 +69,10 @@ export class CosmosSdpStore implements SdpStore {
   async put(record: SdpRecord): Promise<SdpWrite> {
     const id = itemId(record);
     if (id === undefined) throw new Error(`sdp key from ${JSON.stringify(record.from)} to ${JSON.stringify(record.to)} cannot form a Cosmos item id`);
-    const ttl = ttlSeconds(record.expiresAt, this.#clock.now());
+    const now = this.#clock.now();
+    const ttl = ttlSeconds(recordSlotExpiry(record), now);
     const operations: PatchOperation[] = [
+      ...(record.type === 'offer' ? MOVE_OFFER_ASIDE : []),
       { op: 'set', path: '/sdp', value: record.sdp },
       { op: 'set', path: '/shortname', value: record.shortname },
       { op: 'set', path: '/createdAt', value: record.createdAt },
@@ -52,7 +81,7 @@ export class CosmosSdpStore implements SdpStore {
       { op: 'set', path: '/ttl', value: ttl },
     ];
     const response = await this.#patchOrCreate('sdp_put', id, record, operations, { ...record, offeredAt: record.offeredAt ?? null, waiters: {}, ttl });
-    return { waiters: liveWaiters(response.resource?.waiters, this.#clock.now()), token: tokenOf(response) };
+    return { waiters: liveWaiters(response.resource?.waiters, now), token: tokenOf(response), replaced: this.#ended(record, response.resource, now) };
   }
 
   async get(key: SdpKey, token?: string): Promise<SdpRecord | undefined> {
@@ -78,24 +107,36 @@ export class CosmosSdpStore implements SdpStore {
     // Cosmos counts `ttl` from the last write: an item written with a ttl shorter than this wait
     // would vanish under the waiter, and a later put would then find no address to wake.
     if (document?.ttl !== undefined && document._ts !== undefined && (document._ts + document.ttl) * 1000 < waiter.until) {
-      const ttl = ttlSeconds(Math.max(waiter.until, document.expiresAt ?? 0), now);
+      const ttl = ttlSeconds(Math.max(waiter.until, recordSlotExpiry({ type: key.type, expiresAt: document.expiresAt ?? 0 })), now);
       await this.#connection.caller.run('sdp_watch', (options) => this.#container.item(id, key.room).patch([{ op: 'set', path: '/ttl', value: ttl }], options));
     }
     return this.#live(document);
   }
 
-  async clear(key: SdpKey): Promise<void> {
+  async clear(key: SdpKey): Promise<UnansweredEnd | undefined> {
     const id = itemId(key);
-    if (id === undefined) return;
-    await this.#connection.caller.find('sdp_clear', (options) =>
-      this.#container.item(id, key.room).patch(
+    if (id === undefined) return undefined;
+    const response = await this.#connection.caller.find('sdp_clear', (options) =>
+      this.#container.item(id, key.room).patch<SlotDocument>(
         [
+          ...(key.type === 'offer' ? MOVE_OFFER_ASIDE : []),
           { op: 'set', path: '/expiresAt', value: 0 },
           { op: 'set', path: '/sdp', value: '' },
         ],
         options,
       ),
     );
+    return this.#ended(key, response?.resource, this.#clock.now());
+  }
+
+  async markAnswered(offer: SdpKey): Promise<boolean> {
+    const id = itemId(offer);
+    if (id === undefined) return false;
+    const response = await this.#connection.caller.find('sdp_answered', (options) =>
+      this.#container.item(id, offer.room).patch<SlotDocument>([{ op: 'incr', path: '/answers', value: 1 }], options),
+    );
+    const document = response?.resource;
+    return document !== undefined && (document.expiresAt ?? 0) > 0 && document.answers === 1;
   }
 
   async ping(): Promise<void> {
@@ -124,9 +165,14 @@ export class CosmosSdpStore implements SdpStore {
     }
   }
 
+  #ended(key: SdpKey, document: SlotDocument | undefined, now: number): UnansweredEnd | undefined {
+    if (key.type !== 'offer' || document?.replacedExpiresAt === undefined) return undefined;
+    return unansweredEnd({ expiresAt: document.replacedExpiresAt, answers: document.replacedAnswers ?? 0 }, now);
+  }
+
   #live(document: SlotDocument | undefined): SdpRecord | undefined {
     if (document === undefined || typeof document.sdp !== 'string' || (document.expiresAt ?? 0) <= this.#clock.now()) return undefined;
-    const record = storedFields<SdpRecord & { offeredAt?: number | null }>(document, ['id', 'waiters']);
+    const record = storedFields<SdpRecord & { offeredAt?: number | null }>(document, HISTORY_FIELDS);
     if (record.offeredAt === null) delete record.offeredAt;
     return record;
   }
