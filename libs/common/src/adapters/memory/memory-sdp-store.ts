@@ -15,39 +15,48 @@ import { ExpiringMap } from './expiring-map.ts';
 
 const slot = (key: SdpKey) => `${key.room}|${key.type}|${key.from}|${key.to}`;
 
-/**
- * One slot: its record (if any), its waiters' `until` by address, and how many answers were
- * written since the record was stored; lives as long as the record's history or the waiters.
- */
+/** One slot: its record (if any) and its waiters' `until` by address; lives as long as either. */
 interface Slot {
   record: SdpRecord | undefined;
   waiters: Record<string, number>;
+  expiresAt: number;
+}
+
+/** What an offer slot remembers of its offer after the SDP itself is gone, for OFFER_HISTORY_MS. */
+interface OfferHistory {
+  offerExpiresAt: number;
   answers: number;
   expiresAt: number;
 }
 
-const slotExpiry = (record: SdpRecord | undefined, waiters: Record<string, number>) =>
-  Math.max(record === undefined ? 0 : recordSlotExpiry(record), ...Object.values(waiters));
+const slotExpiry = (record: SdpRecord | undefined, waiters: Record<string, number>) => Math.max(record?.expiresAt ?? 0, ...Object.values(waiters));
 
 /**
  * SDPs in this process only: the single-machine default, and the reference for the SdpStore
- * contract. Every read sees every earlier write, so it hands out no consistency tokens.
+ * contract. Every read sees every earlier write, so it hands out no consistency tokens. An
+ * offer's history is kept apart from its SDP, so an expired SDP still gives its bytes back to
+ * the budget on time.
  */
 export class MemorySdpStore implements SdpStore {
   readonly #slots: ExpiringMap<Slot>;
+  readonly #offers: ExpiringMap<OfferHistory>;
   readonly #clock: Clock;
 
   constructor(clock: Clock, budget?: ByteBudget) {
     this.#clock = clock;
     this.#slots = new ExpiringMap(clock, { budget });
+    this.#offers = new ExpiringMap(clock, { budget });
   }
 
   async put(record: SdpRecord): Promise<SdpWrite> {
-    const current = this.#slots.get(slot(record));
-    const waiters = current?.waiters ?? {};
-    this.#slots.set(slot(record), { record, waiters, answers: 0, expiresAt: slotExpiry(record, waiters) });
-    const now = this.#clock.now();
-    return { waiters: liveWaiters(waiters, now), token: undefined, replaced: this.#ended(record, current, now) };
+    const waiters = this.#slots.get(slot(record))?.waiters ?? {};
+    this.#slots.set(slot(record), { record, waiters, expiresAt: slotExpiry(record, waiters) });
+    let replaced: UnansweredEnd | undefined;
+    if (record.type === 'offer') {
+      replaced = this.#ended(record);
+      this.#offers.set(slot(record), { offerExpiresAt: record.expiresAt, answers: 0, expiresAt: recordSlotExpiry(record) });
+    }
+    return { waiters: liveWaiters(waiters, this.#clock.now()), token: undefined, replaced };
   }
 
   async get(key: SdpKey): Promise<SdpRecord | undefined> {
@@ -57,33 +66,35 @@ export class MemorySdpStore implements SdpStore {
   async watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined> {
     const current = this.#slots.get(slot(key));
     const waiters = { ...current?.waiters, [waiter.address]: waiter.until };
-    this.#slots.set(slot(key), { record: current?.record, waiters, answers: current?.answers ?? 0, expiresAt: slotExpiry(current?.record, waiters) });
+    this.#slots.set(slot(key), { record: current?.record, waiters, expiresAt: slotExpiry(current?.record, waiters) });
     return this.#live(current?.record);
   }
 
   async clear(key: SdpKey): Promise<UnansweredEnd | undefined> {
+    const ended = key.type === 'offer' ? this.#ended(key) : undefined;
+    this.#offers.delete(slot(key));
     const current = this.#slots.get(slot(key));
-    if (current === undefined) return undefined;
-    this.#slots.set(slot(key), { record: undefined, waiters: current.waiters, answers: 0, expiresAt: slotExpiry(undefined, current.waiters) });
-    return this.#ended(key, current, this.#clock.now());
+    if (current !== undefined) this.#slots.set(slot(key), { record: undefined, waiters: current.waiters, expiresAt: slotExpiry(undefined, current.waiters) });
+    return ended;
   }
 
   async markAnswered(offer: SdpKey): Promise<boolean> {
-    const current = this.#slots.get(slot(offer));
-    if (current?.record === undefined) return false;
-    this.#slots.set(slot(offer), { ...current, answers: current.answers + 1 });
-    return current.answers === 0;
+    const history = this.#offers.get(slot(offer));
+    if (history === undefined) return false;
+    this.#offers.set(slot(offer), { ...history, answers: history.answers + 1 });
+    return history.answers === 0;
   }
 
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.#slots.close();
+    this.#offers.close();
   }
 
-  #ended(key: SdpKey, previous: Slot | undefined, now: number): UnansweredEnd | undefined {
-    if (key.type !== 'offer' || previous?.record === undefined) return undefined;
-    return unansweredEnd({ expiresAt: previous.record.expiresAt, answers: previous.answers }, now);
+  #ended(key: SdpKey): UnansweredEnd | undefined {
+    const history = this.#offers.get(slot(key));
+    return history === undefined ? undefined : unansweredEnd({ expiresAt: history.offerExpiresAt, answers: history.answers }, this.#clock.now());
   }
 
   #live(record: SdpRecord | undefined): SdpRecord | undefined {
