@@ -117,12 +117,12 @@ try {
   const devApp = express();
   devApp.disable('x-powered-by');
   devTokenAndDemo({ secret: jwtSecret, cookieSecure: false })(devApp);
-  const endpoints = supervisor.endpoints;
   proxy = await startIngressProxy({
     port: args.port,
+    // Like `npm start` (HOST defaults to 0.0.0.0); the pods themselves listen on loopback only.
     host: '0.0.0.0',
     timeoutSeconds: INGRESS_TIMEOUT_SECONDS,
-    endpoints,
+    endpoints: supervisor.endpoints,
     local: { prefixes: ['/dev/', '/demo'], handler: devApp },
   });
   logger.info({ url: proxy.url, port: proxy.port }, 'ingress listening');
