@@ -310,11 +310,14 @@ change restarts only the services it concerns.
   "CORS_ORIGINS" (join "," $v.config.corsOrigins)
   "RATE_LIMIT_PER_IP_PER_MINUTE" $v.config.rateLimitPerIpPerMinute
   "RATE_LIMIT_PER_SESSION_PER_MINUTE" $v.config.rateLimitPerSessionPerMinute
+  "HTTP_IDLE_TIMEOUT_SECONDS" $v.config.httpIdleTimeoutSeconds
+  "HTTP_MAX_CONNECTIONS" $v.config.httpMaxConnections
   "SESSION_COOKIE_ID" $v.sessionCookie.id
   "SESSION_COOKIE_SECURE" $v.sessionCookie.secure
   "SESSION_COOKIE_DOMAIN" $v.sessionCookie.domain
   "SESSION_TTL_SECONDS" $v.sessionCookie.ttlSeconds
   "SESSION_CACHE_SECONDS" $v.sessionCookie.cacheSeconds
+  "SESSION_MAX_PER_USER" $v.sessionCookie.maxPerUser
   "STORE" "cosmos"
   "COSMOS_ENDPOINT" $v.cosmos.endpoint
   "COSMOS_DATABASE" $v.cosmos.database
@@ -337,14 +340,16 @@ change restarts only the services it concerns.
   "AUTH_JWT_ISSUER" $v.session.auth.issuer
   "AUTH_JWT_AUDIENCE" $v.session.auth.audience
   "AUTH_JWT_ALGORITHMS" (join "," $v.session.auth.algorithms)
-  "AUTH_CLOCK_TOLERANCE_SECONDS" $v.session.auth.clockToleranceSeconds }}
+  "AUTH_CLOCK_TOLERANCE_SECONDS" $v.session.auth.clockToleranceSeconds
+  "AUTH_JWKS_REFRESH_SECONDS" $v.session.auth.jwksRefreshSeconds
+  "AUTH_JWT_MAX_AGE_SECONDS" $v.session.auth.maxTokenAgeSeconds }}
 {{- else if eq .service "signaling" }}
 {{- $data = dict
   "SDP_TTL_SECONDS" $v.signaling.sdp.ttlSeconds
   "SDP_MAX_BYTES" $v.signaling.sdp.maxBytes
   "LONGPOLL_MAX_SECONDS" $v.signaling.longPoll.maxSeconds
   "LONGPOLL_FALLBACK_INTERVAL_SECONDS" $v.signaling.longPoll.fallbackIntervalSeconds
-  "LONGPOLL_MAX_PER_SESSION" $v.signaling.longPoll.maxPerSession
+  "LONGPOLL_MAX_PER_USER" $v.signaling.longPoll.maxPerUser
   "LONGPOLL_MAX_PER_REPLICA" $v.signaling.longPoll.maxPerReplica }}
 {{- else if eq .service "ice" }}
 {{- $data = dict
