@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
+import { signedWith } from './master-key-check.ts';
 
 /**
  * A local Cosmos DB (NoSQL API) stand-in on npm `@vercel/cosmosdb-server`, over plain http so the
@@ -11,7 +12,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 export interface CosmosTestServer {
   /** `http://127.0.0.1:<port>`; pass with `enableEndpointDiscovery: false` (the server advertises https). */
   readonly endpoint: string;
-  /** Any base64 string is accepted as the account key. */
+  /** The account key: requests not signed with it are refused with 401, as by a real account. */
   readonly key: string;
   /** `"<METHOD> <path>"` of every request received since the last call, then forgets them. */
   takeRequests(): string[];
@@ -57,6 +58,12 @@ export async function startCosmosServer(): Promise<CosmosTestServer> {
         'x-ms-request-charge': '0',
       });
       res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
+      return;
+    }
+    if (!signedWith(COSMOS_TEST_KEY, req)) {
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json', 'x-ms-request-charge': '0' });
+      res.end(JSON.stringify({ code: 'Unauthorized', message: 'The input authorization token can\'t serve the request.' }));
       return;
     }
     serve(req, res);

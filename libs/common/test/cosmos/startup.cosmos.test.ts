@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ContainerDefinition, CosmosClient } from '@azure/cosmos';
+import { type ContainerDefinition, CosmosClient } from '@azure/cosmos';
 import { CosmosConnection, type CosmosConnectionOptions, createCosmosClient } from '../../src/adapters/cosmos/connection.ts';
 import { definitionFor } from '../../src/adapters/cosmos/containers.ts';
 import { type CosmosTestServer, startCosmosServer } from '../../../../test-support/cosmos/cosmos-server.ts';
@@ -113,4 +113,29 @@ test('an endpoint that does not answer is named with its variable, within the de
   const message = await openError({ endpoint: gone.endpoint, key: gone.key, createIfMissing: true, requestTimeoutMs: 500 });
   expect(message).toMatch(new RegExp(`^Cosmos DB at COSMOS_ENDPOINT "${gone.endpoint}" is unavailable: .*ECONNREFUSED`));
   expect(performance.now() - started).toBeLessThan(650);
+});
+
+test('the signature Signal computes from the key is the one the SDK computes, and the stand-in checks it', async () => {
+  // The SDK's own master-key signing: the stand-in accepts it, so the check is the service's.
+  const sdkSigned = new CosmosClient({ endpoint: server.endpoint, key: server.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  const options = optionsFor(true);
+  try {
+    (await CosmosConnection.open(options)).release();
+    const { resources } = await sdkSigned.database(options.database!).containers.readAll().fetchAll();
+    expect(resources.map(({ id }) => id).sort()).toEqual(['sdps', 'sessions']);
+  } finally {
+    sdkSigned.dispose();
+  }
+});
+
+test('a wrong key is refused (401) and Signal treats it as an unavailable dependency', async () => {
+  const options = optionsFor(true);
+  const wrongKey = Buffer.from('not-the-account-key').toString('base64');
+  expect(await openError({ ...options, key: wrongKey })).toMatch(/^Cosmos DB at COSMOS_ENDPOINT ".*" is unavailable: .*authorization token/);
+  const wrong = createCosmosClient(server.endpoint, wrongKey);
+  try {
+    await expect(wrong.databases.readAll().fetchAll()).rejects.toMatchObject({ code: 401 });
+  } finally {
+    wrong.dispose();
+  }
 });

@@ -3,6 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { DependencyUnavailableError } from '../../errors.ts';
 import { CosmosCaller } from './caller.ts';
 import { prepareContainers } from './containers.ts';
+import { masterKeyTokenProvider } from './master-key-signer.ts';
 import { COSMOS_DEFAULTS, type CosmosStoreOptions } from './options.ts';
 
 export type CosmosConnectionOptions = Omit<CosmosStoreOptions, 'clock'>;
@@ -66,7 +67,7 @@ export function createCosmosClient(endpoint: string, key: string | undefined, re
 }
 
 export function cosmosClientOptions(endpoint: string, key: string | undefined, requestTimeoutMs: number, preferredRegions: string[]): CosmosClientOptions {
-  const credentials = key ? { key } : { aadCredentials: new DefaultAzureCredential() };
+  const credentials = key ? masterKeyCredentials(key) : { aadCredentials: new DefaultAzureCredential() };
   return {
     endpoint,
     ...credentials,
@@ -84,4 +85,9 @@ export function cosmosClientOptions(endpoint: string, key: string | undefined, r
       ...(preferredRegions.length > 0 ? { preferredLocations: preferredRegions } : {}),
     },
   };
+}
+
+/** A SAS token is sent as it is (the SDK's own path); a master key is parsed once and signs each request. */
+function masterKeyCredentials(key: string): Pick<CosmosClientOptions, 'key' | 'tokenProvider'> {
+  return key.startsWith('type=sas&') ? { key } : { tokenProvider: masterKeyTokenProvider(key) };
 }
