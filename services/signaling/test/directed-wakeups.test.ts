@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { peerId, roomId } from '@signal/common/api/ids';
 import { systemClock } from '@signal/common/clock';
 import { MemorySdpStore } from '@signal/common/adapters/memory/memory-sdp-store';
-import type { EventEnvelope } from '@signal/common/ports/event-bus';
-import type { SdpKey, SdpStore, SlotWaiter } from '@signal/common/ports/sdp-store';
+import { MAX_CARRIED_SDP_LENGTH, type EventEnvelope } from '@signal/common/ports/event-bus';
+import type { SdpKey, SdpRecord, SdpStore, SlotWaiter } from '@signal/common/ports/sdp-store';
 import { exchangeReplicas, type ExchangeReplica } from '../../../test-support/replicas/exchange-replicas.ts';
 import { LoopbackNetwork } from '../../../test-support/replicas/loopback-network.ts';
 import { runWakeupRaces, seededRandom } from '../../../test-support/replicas/wakeup-races.ts';
@@ -29,9 +29,14 @@ const never = () => new AbortController().signal;
 const room = () => ({ uuid: roomId(randomUUID()), shortname: 'wake-ups' });
 const [alice, bob] = [peerId('alice'), peerId('bob')];
 const races = { rounds: 300, concurrency: 30, waitSeconds: 2, maxDelayMs: 40 };
-/** The bus as it was before read-your-writes: wake-ups carried no consistency token. */
-const withoutTokens = (event: EventEnvelope): EventEnvelope =>
-  event.kind === 'sdp.posted' ? { ...event, data: { ...(event.data as EventEnvelope<'sdp.posted'>['data']), token: undefined } } : event;
+type Posted = EventEnvelope<'sdp.posted'>['data'];
+/** Wake-ups stripped of some fields on their way: the record (an SDP too long to carry), and the token too (the bug read-your-writes fixed). */
+const stripping = (...fields: ('record' | 'token')[]) => (event: EventEnvelope): EventEnvelope => {
+  if (event.kind !== 'sdp.posted') return event;
+  const data: Posted = { ...(event.data as Posted) };
+  for (const field of fields) delete data[field];
+  return { ...event, data };
+};
 
 async function published(replica: ExchangeReplica, outcome: string): Promise<number> {
   const { values } = await replica.metrics.busPublished.get();
@@ -47,12 +52,32 @@ test('randomised park/post races across two replicas lose no wake-up', async () 
 
 test('read-your-writes: with a store that hides writes from tokenless readers, token-less wake-ups stall and token-carrying ones do not', async () => {
   const lagging = new LaggingSdpStore(memoryStore(), systemClock, 2_500);
-  const bug = await runWakeupRaces(twoReplicas(lagging, new LoopbackNetwork(withoutTokens)).replicas, { ...races, rounds: 90, random: seededRandom(7) });
+  const bug = await runWakeupRaces(twoReplicas(lagging, new LoopbackNetwork(stripping('record', 'token'))).replicas, { ...races, rounds: 90, random: seededRandom(7) });
   expect(lagging.staleReads).toBeGreaterThan(0);
   expect(bug.lost).toBeGreaterThan(0);
 
-  const fixed = await runWakeupRaces(twoReplicas(new LaggingSdpStore(memoryStore(), systemClock, 2_500)).replicas, { ...races, random: seededRandom(7) });
-  expect(fixed.lost).toBe(0);
+  const byToken = await runWakeupRaces(twoReplicas(new LaggingSdpStore(memoryStore(), systemClock, 2_500), new LoopbackNetwork(stripping('record'))).replicas, { ...races, random: seededRandom(7) });
+  expect(byToken.lost).toBe(0);
+
+  const carried = await runWakeupRaces(twoReplicas(new LaggingSdpStore(memoryStore(), systemClock, 2_500)).replicas, { ...races, random: seededRandom(7) });
+  expect(carried.lost).toBe(0);
+});
+
+test('a remote waiter woken with the carried record answers without a store read; an SDP too long to carry is read with the token', async () => {
+  const counting = new ReadCountingSdpStore(memoryStore());
+  const { replicas } = twoReplicas(counting);
+  const [a, b] = replicas as [ExchangeReplica, ExchangeReplica];
+  const short = 'v=0 '.padEnd(MAX_CARRIED_SDP_LENGTH, 'a');
+  const long = 'v=0 '.padEnd(MAX_CARRIED_SDP_LENGTH + 1, 'a');
+  for (const [sdp, reads] of [[short, 0], [long, 1]] as const) {
+    const where = room();
+    const waiting = a.exchange.read('offer', bob, { signalId: alice, room: where, waitSeconds: 5 }, never());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    counting.reads = 0;
+    await b.exchange.submit('offer', alice, { to: bob, sdp, room: where });
+    expect((await waiting)?.sdp).toBe(sdp);
+    expect(counting.reads).toBe(reads);
+  }
 });
 
 test('a POST answered on the waiter\'s own replica wakes it without a bus message', async () => {
@@ -109,20 +134,48 @@ test('an address left by a vanished replica is dropped as such; live waiters on 
   expect(await published(b, 'error')).toBe(0);
 });
 
-/** A store whose address writes fail (a 400 on an item of the old shape, say); reads work. */
-class UnwatchableStore implements SdpStore {
-  readonly #inner: SdpStore;
+/** Hands every call to the store it wraps; the stores below change one call each. */
+class PassThroughStore implements SdpStore {
+  readonly inner: SdpStore;
   constructor(inner: SdpStore) {
-    this.#inner = inner;
+    this.inner = inner;
   }
-  put = (...args: Parameters<SdpStore['put']>) => this.#inner.put(...args);
-  get = (...args: Parameters<SdpStore['get']>) => this.#inner.get(...args);
-  clear = (...args: Parameters<SdpStore['clear']>) => this.#inner.clear(...args);
-  markAnswered = (...args: Parameters<SdpStore['markAnswered']>) => this.#inner.markAnswered(...args);
-  ping = () => this.#inner.ping();
-  close = () => this.#inner.close();
-  async watch(_key: SdpKey, _waiter: SlotWaiter): Promise<undefined> {
+  put(...args: Parameters<SdpStore['put']>) {
+    return this.inner.put(...args);
+  }
+  get(key: SdpKey, token?: string): Promise<SdpRecord | undefined> {
+    return this.inner.get(key, token);
+  }
+  watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined> {
+    return this.inner.watch(key, waiter);
+  }
+  markAnswered(...args: Parameters<SdpStore['markAnswered']>) {
+    return this.inner.markAnswered(...args);
+  }
+  clear(...args: Parameters<SdpStore['clear']>) {
+    return this.inner.clear(...args);
+  }
+  ping() {
+    return this.inner.ping();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+/** A store whose address writes fail (a 400 on an item of the old shape, say); reads work. */
+class UnwatchableStore extends PassThroughStore {
+  override async watch(): Promise<SdpRecord | undefined> {
     throw new Error('the address write failed');
+  }
+}
+
+/** Counts store reads, to tell a wake-up answered from its message from one that read. */
+class ReadCountingSdpStore extends PassThroughStore {
+  reads = 0;
+  override get(key: SdpKey, token?: string): Promise<SdpRecord | undefined> {
+    this.reads += 1;
+    return super.get(key, token);
   }
 }
 
@@ -139,3 +192,4 @@ test('a waiter whose address write fails falls back to re-checking the store', a
   expect(performance.now() - started).toBeLessThan(1_800);
   expect(network.sent).toBe(0);
 });
+

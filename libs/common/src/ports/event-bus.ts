@@ -1,13 +1,24 @@
-import type { SdpType } from './sdp-store.ts';
+import type { SdpRecord, SdpType } from './sdp-store.ts';
 
-/** What replicas tell each other. Payloads name things, never carry SDP bodies or secrets. */
+/** What replicas tell each other. Payloads never carry credentials; `sdp.posted` may carry the SDP it announces. */
 export interface EventPayloads {
-  /** Sent to the inbox of each replica waiting on the slot; `token` lets its read see the write. */
-  'sdp.posted': { room: string; type: SdpType; from: string; to: string; token?: string };
+  /**
+   * Sent to the inbox of each replica waiting on the slot. `record`, the SDP as written (when it
+   * is small enough to carry), answers the waiter without a store read; otherwise `token` lets
+   * that read see the write.
+   */
+  'sdp.posted': { room: string; type: SdpType; from: string; to: string; token?: string; record?: SdpRecord };
   /** Broadcast to every replica of every service: session caches drop the session. */
   'session.revoked': { sessionId: string };
 }
 export type EventKind = keyof EventPayloads;
+
+/**
+ * Longest SDP (UTF-16 code units) a wake-up carries: even at six bytes per character once
+ * JSON-escaped it stays under Service Bus Standard's 256 KB message limit, and a typical 2–10 KB
+ * SDP fits Standard's first 64 KB credit. Longer SDPs go by token and the woken replica reads.
+ */
+export const MAX_CARRIED_SDP_LENGTH = 32_768;
 
 export const EVENT_SCHEMA_VERSION = 1;
 

@@ -3,6 +3,7 @@ import type { ExpireRequest, SdpQuery, SdpSubmission } from '@signal/common/api/
 import type { Clock } from '@signal/common/clock';
 import { badRequest, forbidden, HttpError } from '@signal/common/errors';
 import type { EventHub } from '@signal/common/events/event-hub';
+import { MAX_CARRIED_SDP_LENGTH } from '@signal/common/ports/event-bus';
 import type { SdpKey, SdpRecord, SdpStore, SdpType } from '@signal/common/ports/sdp-store';
 import type { SignalingConfig } from '@signal/common/config/config';
 import type { Metrics } from '@signal/common/observability/metrics';
@@ -11,7 +12,7 @@ import { slotOf } from './slot.ts';
 import { SlotWatches } from './slot-watches.ts';
 import { WaiterRegistry, type WaitOutcome } from './waiters.ts';
 
-/** What wakes a waiter: the write's token (from another replica), or the record itself (from this one). */
+/** What wakes a waiter: the record as written, or (for an SDP too long to carry) the write's token. */
 interface Wake {
   token?: string | undefined;
   record?: SdpRecord;
@@ -44,7 +45,9 @@ export class SdpExchange {
     deps.events.on('sdp.posted', (data) => {
       const slot = slotOf(data);
       this.#watches.forget(slot);
-      this.#waiters.wake(slot, 'woken', { token: data.token });
+      // A carried record that expired on its way (a backed-up inbox) is not answered: the read decides.
+      const fresh = data.record !== undefined && data.record.expiresAt > this.#deps.clock.now();
+      this.#waiters.wake(slot, 'woken', fresh ? { record: data.record } : { token: data.token });
     });
     deps.events.onBusStatusChange((status) => this.#followBus(status === 'up'));
     this.#followBus(deps.events.busStatus() === 'up');
@@ -76,7 +79,15 @@ export class SdpExchange {
     ]);
     if (replaced !== undefined) this.#deps.metrics.handshakes.inc({ outcome: replaced });
     if (completed) this.#deps.metrics.handshakes.inc({ outcome: 'completed' });
-    const posted = { room: record.room, type, from, to: record.to, ...(token !== undefined ? { token } : {}) };
+    const posted = {
+      room: record.room,
+      type,
+      from,
+      to: record.to,
+      ...(token !== undefined ? { token } : {}),
+      // The written record spares the woken replica a store read (and its CPU) when it fits.
+      ...(record.sdp.length <= MAX_CARRIED_SDP_LENGTH ? { record } : {}),
+    };
     for (const address of waiters) {
       // This replica's own waiters take the record as written: no bus, no read.
       if (address === this.#deps.events.address) this.#wakeLocal(slotOf(record), record);

@@ -47,5 +47,22 @@ export function fromServiceBusMessage(message: Pick<ServiceBusReceivedMessage, '
   if (missing !== undefined) return { ok: false, reason: `data.${missing} missing` };
   if ('type' in fields && !SDP_TYPES.has(fields.type as string)) return { ok: false, reason: 'data.type not an SDP type' };
   if (fields.token !== undefined && !isString(fields.token)) return { ok: false, reason: 'data.token not a string' };
+  if (fields.record !== undefined && !isRecordOf(fields.record, fields)) return { ok: false, reason: 'data.record not the announced SDP' };
   return { ok: true, event: candidate as unknown as EventEnvelope };
+}
+
+const RECORD_STRINGS = ['sdp', 'shortname'] as const;
+const RECORD_TIMES = ['createdAt', 'expiresAt'] as const;
+const KEY_FIELDS = ['room', 'type', 'from', 'to'] as const;
+
+/** A carried record must be a whole SDP record of the very slot the event names. */
+function isRecordOf(value: unknown, slot: Record<string, unknown>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    KEY_FIELDS.every((field) => record[field] === slot[field]) &&
+    RECORD_STRINGS.every((field) => typeof record[field] === 'string') &&
+    RECORD_TIMES.every((field) => typeof record[field] === 'number' && Number.isFinite(record[field])) &&
+    (record.offeredAt === undefined || (typeof record.offeredAt === 'number' && Number.isFinite(record.offeredAt)))
+  );
 }
