@@ -78,6 +78,8 @@ describe('structure', () => {
       'process_start_time_seconds',
       'namespace_service:signal_slo_availability_error_budget_remaining:ratio30d',
       'namespace_service:signal_slo_latency_error_budget_remaining:ratio30d',
+      'namespace_service:signal_slo_handshake_error_budget_remaining:ratio30d',
+      'signal_handshakes_total',
     ]) {
       expect(read).toContain(metric);
     }

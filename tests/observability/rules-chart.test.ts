@@ -40,18 +40,19 @@ function renderedRules(prometheusRule: Record<string, unknown>): Rule[] {
 }
 
 test('SLO objectives come from values', () => {
-  const rules = renderedRules({ slo: { availability: 0.995, latency: 0.99 } });
+  const rules = renderedRules({ slo: { availability: 0.995, latency: 0.99, handshake: 0.9 } });
   const objectives = rules.filter((rule) => rule.record === 'signal:slo_objective:ratio').map((rule) => [rule.labels?.slo, rule.expr]);
   expect(objectives).toEqual([
     ['availability', 'vector(0.995)'],
     ['latency', 'vector(0.99)'],
+    ['handshake', 'vector(0.9)'],
   ]);
   expect(rules.length).toBe(loadRules().length);
 });
 
 test('objectives outside (0, 1) are refused', () => {
   expect(schemaProblems({ set: ['metrics.prometheusRule.slo.latency=1'] }).join('\n')).toMatch(/slo\/latency/);
-  expect(schemaProblems({ valuesFiles: [valuesFile({ metrics: { prometheusRule: { slo: { availability: 0.999, latency: 0.99 } } } })] })).toEqual([]);
+  expect(schemaProblems({ valuesFiles: [valuesFile({ metrics: { prometheusRule: { slo: { availability: 0.999, latency: 0.99, handshake: 0.95 } } } })] })).toEqual([]);
 });
 
 test('the ServiceMonitor names each target after its Signal service, which `up` is counted by', () => {
