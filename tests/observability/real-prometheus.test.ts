@@ -41,6 +41,8 @@ const NOISY_WHEN_COMPRESSED = new Set(['SignalHighLatency', 'SignalLatencyBudget
 const NOT_PROVOKED: Record<string, string> = {
   SignalMemoryNearLimit: 'outside a container Node sees no cgroup memory limit, so signal_memory_limit_bytes is 0 and the rule leaves the pod out',
   SignalMemoryStoreNearlyFull: 'the cluster runs STORE=cosmos; the in-memory stores\' byte budget exists only with STORE=memory',
+  SignalHandshakeBudgetFastBurn:
+    'at the default 95% objective the page needs over 72% (14.4 x 5%) of an hour of offers to fail, about 90 s of sustained failure at 30x compression, longer than any fault here; the faults do raise the handshake ticket (SignalHandshakeBudgetSlowBurn)',
 };
 
 /** Dashboard queries that are empty outside Kubernetes, and why. Keyed by panel title and refId. */
