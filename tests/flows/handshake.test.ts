@@ -77,11 +77,13 @@ describe.each(['memory', 'cosmos'])('the full two-user flow with STORE=%s', (sto
 
     // Two writes and each long-poll's first look, the watch that puts this replica's address on
     // the slot (and finds no SDP yet). Waiter and writer share the replica, so the write hands
-    // the record to the waiter: no read.
+    // the record to the waiter: no read. The answer also marks its offer answered (the handshake
+    // outcome counter).
     const ops = delta(await storeOps(signal), before);
     expect(ops['sdp_put:ok']).toBe(2);
     expect(ops['sdp_watch:miss']).toBe(2);
-    expect(Object.keys(ops).filter((k) => k.startsWith('sdp_')).sort()).toEqual(['sdp_put:ok', 'sdp_watch:miss']);
+    expect(ops['sdp_answered:ok']).toBe(1);
+    expect(Object.keys(ops).filter((k) => k.startsWith('sdp_')).sort()).toEqual(['sdp_answered:ok', 'sdp_put:ok', 'sdp_watch:miss']);
 
     const expire = { source: alice.uuid, type: 'offer', destination: bob.uuid, room: { ...ROOM, name: 'Test Room', connected: true } };
     const expired = await (await post(signal.url, '/expire', alice.cookie, expire)).json();

@@ -5,7 +5,7 @@ import { CosmosConnection, createCosmosClient } from '../../src/adapters/cosmos/
 import { CosmosSdpStore } from '../../src/adapters/cosmos/cosmos-sdp-store.ts';
 import { CosmosSessionStore } from '../../src/adapters/cosmos/cosmos-session-store.ts';
 import { openCosmosStores } from '../../src/adapters/cosmos/open-cosmos-stores.ts';
-import type { SdpRecord } from '../../src/ports/sdp-store.ts';
+import { OFFER_HISTORY_MS, type SdpRecord } from '../../src/ports/sdp-store.ts';
 import type { Session } from '../../src/ports/session-store.ts';
 import { type CosmosTestServer, startCosmosServer } from '../../../../test-support/cosmos/cosmos-server.ts';
 
@@ -79,8 +79,9 @@ test('every SdpStore call on an existing slot is one point request (a patch for 
 
 test('a watch on an item whose ttl ends before the wait extends the ttl (Cosmos counts ttl from the last write)', async () => {
   const { sessions, sdps } = await openStores();
-  const record = { ...newRecord(), expiresAt: clock.now() + 10_000 };
-  const doc = `/dbs/signal/colls/sdps/docs/offer.${record.from}.${record.to}`;
+  // An answer: an offer's item outlives it by OFFER_HISTORY_MS, longer than this wait.
+  const record = { ...newRecord(), type: 'answer' as const, expiresAt: clock.now() + 10_000 };
+  const doc = `/dbs/signal/colls/sdps/docs/answer.${record.from}.${record.to}`;
   await sdps.put(record);
   server.takeRequests();
   charges.length = 0;
@@ -89,7 +90,7 @@ test('a watch on an item whose ttl ends before the wait extends the ttl (Cosmos 
     requests: [`PATCH ${doc}`, `PATCH ${doc}`],
     charges: [['sdp_watch', 1], ['sdp_watch', 1]],
   });
-  const { resource } = await raw.database('signal').container('sdps').item(`offer.${record.from}.${record.to}`, record.room).read();
+  const { resource } = await raw.database('signal').container('sdps').item(`answer.${record.from}.${record.to}`, record.room).read();
   expect(resource._ts + resource.ttl).toBeGreaterThanOrEqual(Math.floor(until / 1000));
   await Promise.all([sessions.close(), sdps.close()]);
 });
@@ -123,7 +124,7 @@ test('stored documents carry the point-read id, the partition key, expiresAt and
   await sessions.create(session);
 
   const { resource: sdpDocument } = await raw.database('signal').container('sdps').item(`offer.${record.from}.${record.to}`, record.room).read();
-  expect(sdpDocument).toMatchObject({ ...record, id: `offer.${record.from}.${record.to}`, waiters: {}, ttl: 300 });
+  expect(sdpDocument).toMatchObject({ ...record, id: `offer.${record.from}.${record.to}`, waiters: {}, ttl: 300 + OFFER_HISTORY_MS / 1000 });
   const { resource: sessionDocument } = await raw.database('signal').container('sessions').item(session.id, session.id).read();
   expect(sessionDocument).toMatchObject({ ...session, ttl: 90 * 60 });
   await Promise.all([sessions.close(), sdps.close()]);
