@@ -127,7 +127,7 @@ let mallory: LoggedIn;
 const OFFER = sdpText('alice offer');
 const ANSWER = sdpText('bob answer');
 
-const WRITE_OPS = new Set(['sdp_put', 'sdp_watch', 'sdp_clear', 'session_create', 'session_delete']);
+const WRITE_OPS = new Set(['sdp_put', 'sdp_watch', 'sdp_clear', 'sdp_answered', 'session_create', 'session_delete']);
 /** Store writes so far, from the server's own store metrics. */
 async function storeWrites(): Promise<number> {
   const { values } = await signal.platform.metrics.storeDuration.get();
