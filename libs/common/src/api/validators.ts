@@ -29,15 +29,21 @@ export function wholeNumberPattern(max: number): string {
 
 /**
  * Passed to every call: given a context, ajv's function destructures it instead of allocating a
- * default one per call (empty means the top level, as without one).
+ * default one per call. Every field is present (the top level: no path, no parent, rootData
+ * defaulting to the data), so the reads hit own properties instead of missing down the prototype
+ * chain.
  */
-const TOP_LEVEL = {} as DataValidationCxt;
+const TOP_LEVEL = { instancePath: '', parentData: undefined, parentDataProperty: undefined, rootData: undefined } as unknown as DataValidationCxt;
 
 function compiler() {
   // Draft-07 ajv: the request schemas use nothing newer, and 2020-12 validators allocate per call
   // for dynamic anchors. The uuid format is documentation: the pattern checks it. The patterns are
-  // ASCII, so they need no 'u' flag (slower); ajv's own messages are never shown.
-  const options: Options = { strict: true, formats: { uuid: true }, unicodeRegExp: false, messages: false };
+  // ASCII, so they need no 'u' flag (slower); ajv's own messages are never shown. maxLength counts
+  // UTF-16 units (unicode: false) as the hand-written checks did: counting code points walks the
+  // whole string, header values are latin-1, and a shortname's pattern refuses any non-ASCII.
+  // ajv calls that option deprecated and would print so at every start; strict mode throws on
+  // every schema problem, so its logger has nothing else to say.
+  const options: Options = { strict: true, formats: { uuid: true }, unicodeRegExp: false, unicode: false, messages: false, logger: false };
   // Accepting stops at the first broken keyword. Refusing looks at all of them (allErrors): the
   // message is that of the first broken rule in the rules' order, not in ajv's keyword order.
   const [accepting, refusing] = [new Ajv.default(options), new Ajv.default({ ...options, allErrors: true })];

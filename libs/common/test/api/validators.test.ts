@@ -74,3 +74,24 @@ test('GET /login audit headers and GET /logout?all: the messages the handlers ga
   expect(validators.logoutQuery({ all: 'true' })).toEqual({ all: true });
   for (const all of ['1', 'TRUE', '', ['true', 'true']]) expect(rejected(() => validators.logoutQuery({ all }))).toEqual([400, 'Invalid all: only all=true is accepted']);
 });
+
+test('a refusal is an HttpError without stack frames, and other errors keep theirs', () => {
+  const limit = Error.stackTraceLimit;
+  let refusal: unknown;
+  try {
+    validators.expireRequest({ type: 'offer', source: '12345678', destination: PEER, room: ROOM });
+  } catch (error) {
+    refusal = error;
+  }
+  expect(refusal).toBeInstanceOf(HttpError);
+  expect((refusal as HttpError).stack?.split('\n')).toEqual(['HttpError: Invalid id 12345678']);
+  expect(Error.stackTraceLimit).toBe(limit);
+  expect(new Error('elsewhere').stack?.split('\n').length).toBeGreaterThan(1);
+});
+
+test('length limits at their boundaries: a 128-character shortname, 1024 latin-1 characters of an audit header', () => {
+  const room = (shortname: string) => ({ type: 'offer', source: PEER, destination: PEER, room: { uuid: ROOM.uuid, shortname } });
+  expect(validators.expireRequest(room('a'.repeat(128))).room.shortname).toHaveLength(128);
+  expect(rejected(() => validators.expireRequest(room('a'.repeat(129))))).toEqual([400, `Invalid shortname ${'a'.repeat(64)}...: lower-case letters and dashes only`]);
+  expect(validators.loginHeaders({ 'x-adapt-host': 'ÿ'.repeat(1024) }).host).toHaveLength(1024);
+});
