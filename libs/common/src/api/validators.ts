@@ -5,6 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { HttpError } from '../errors.ts';
 import { peerId, roomId } from './ids.ts';
 import { expireRules, loginHeaderRules, logoutQueryRules, rejection, sdpPostRules, sdpQueryRules, type Rule } from './rejections.ts';
+import { unrolledRegExp } from './unrolled-pattern.ts';
 import { MAX_BYTES, wireSchemas, type ExpireRequest, type SdpQuery, type SdpSubmission, type WireLimits } from './schemas.ts';
 
 /** Request checks compiled once at start-up from the wire schemas; each returns typed, normalised input or throws the seed's error. */
@@ -43,7 +44,15 @@ function compiler() {
   // whole string, header values are latin-1, and a shortname's pattern refuses any non-ASCII.
   // ajv calls that option deprecated and would print so at every start; strict mode throws on
   // every schema problem, so its logger has nothing else to say.
-  const options: Options = { strict: true, formats: { uuid: true }, unicodeRegExp: false, unicode: false, messages: false, logger: false };
+  const options: Options = {
+    strict: true,
+    formats: { uuid: true },
+    unicodeRegExp: false,
+    unicode: false,
+    messages: false,
+    logger: false,
+    code: { regExp: unrolledRegExp },
+  };
   // Accepting stops at the first broken keyword. Refusing looks at all of them (allErrors): the
   // message is that of the first broken rule in the rules' order, not in ajv's keyword order.
   const [accepting, refusing] = [new Ajv.default(options), new Ajv.default({ ...options, allErrors: true })];
