@@ -28,9 +28,10 @@ export function longPollHandshake(api: SignalHttpApi, waitSeconds: number): Hand
 
 /**
  * The seed's clients: GET without `wait` every `intervalMs` until the SDP is there. The callee was
- * already polling with its own phase, so its first poll lands at a random point of the interval.
+ * already polling with its own phase, so its first poll lands at a random point of the interval
+ * (`phase` gives that point as a share of the interval; tests pin it).
  */
-export function pollingHandshake(api: SignalHttpApi, intervalMs: number, giveUpMs: number): Handshake {
+export function pollingHandshake(api: SignalHttpApi, intervalMs: number, giveUpMs: number, phase: () => number = Math.random): Handshake {
   const pollUntilFound = async (reader: HttpPeer, type: SdpType, from: string, room: Room, firstDelayMs: number) => {
     const deadline = Date.now() + giveUpMs;
     await delay(firstDelayMs);
@@ -41,7 +42,7 @@ export function pollingHandshake(api: SignalHttpApi, intervalMs: number, giveUpM
   };
   return async (caller, callee) => {
     const room = freshRoom();
-    const calleeSide = pollUntilFound(callee, 'offer', caller.uuid, room, Math.random() * intervalMs).then(() =>
+    const calleeSide = pollUntilFound(callee, 'offer', caller.uuid, room, phase() * intervalMs).then(() =>
       api.postSdp(callee, 'answer', caller.uuid, room),
     );
     const callerSide = api.postSdp(caller, 'offer', callee.uuid, room).then(() => pollUntilFound(caller, 'answer', callee.uuid, room, 0));
