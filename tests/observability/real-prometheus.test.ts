@@ -10,7 +10,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { startCluster, type Cluster } from '../../test-support/cluster/cluster.ts';
 import type { ChildService } from '../../test-support/signal/child-service.ts';
 import { get, login, sdpQuery } from '../../test-support/signal/harness.ts';
@@ -28,6 +28,11 @@ const LONGPOLL_CAPACITY = 4;
 /** ice refuses a session's 21st request in a minute, so the rate-limit panels have data. */
 const ICE_SESSION_RATE_LIMIT = 20;
 const ALERT_TIMEOUT_MS = 30_000;
+
+// Windows compressed 30x leave each alert a few seconds of margin, and a busy 2-core machine
+// sometimes takes them: a fault test that misses its alert provokes the fault once more before it
+// counts as failed (each such retry is logged with its error).
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 /**
  * Alerts allowed while the cluster is healthy, and why. Compressed 30x, the latency SLI judges
@@ -173,6 +178,10 @@ test('three restarts of one pod raise SignalPodRestarting', async () => {
 }, 90_000);
 
 test('long-polls filling a replica raise SignalLongPollSaturation', async () => {
+  // The traffic's own answer long-poll (wait=3) on this replica would take one of the few places
+  // now and then, turning one of these polls into a 503 and the replica's use below the threshold.
+  traffic.pause();
+  await sleep(3500);
   const user = await login(cluster.session.url);
   const parked = new AbortController();
   const polls = Array.from({ length: LONGPOLL_CAPACITY }, (_, index) =>
@@ -183,6 +192,7 @@ test('long-polls filling a replica raise SignalLongPollSaturation', async () => 
   } finally {
     parked.abort();
     await Promise.all(polls);
+    traffic.resume();
   }
 }, 60_000);
 
