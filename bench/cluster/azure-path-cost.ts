@@ -34,6 +34,8 @@ async function storeRequests(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
+    const charge = /^signal_cosmos_request_units_total\{.*\} (\S+)$/.exec(line);
+    if (charge) counts.set('request units (Cosmos)', (counts.get('request units (Cosmos)') ?? 0) + Number(charge[1]));
     const match = /^signal_store_operation_duration_seconds_count\{(.*)\} (\S+)$/.exec(line);
     if (!match) continue;
     const op = /op="([^"]+)"/.exec(match[1]!)?.[1];

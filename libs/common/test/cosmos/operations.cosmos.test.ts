@@ -77,6 +77,38 @@ test('every SdpStore call on an existing slot is one point request (a patch for 
   await Promise.all([sessions.close(), sdps.close()]);
 });
 
+test('a watch creates the item of a slot this replica never saw (one request), patches one it knows, and falls back either way', async () => {
+  const { sessions, sdps } = await openStores();
+  const other = await openStores();
+  const docs = '/dbs/signal/colls/sdps/docs';
+  const waiter = () => ({ address: 'signaling-0-abc', until: clock.now() + MINUTE });
+
+  const fresh = newRecord();
+  const doc = `${docs}/offer.${fresh.from}.${fresh.to}`;
+  expect(await observe(() => sdps.watch(fresh, waiter()))).toEqual({ requests: [`POST ${docs}`], charges: [['sdp_watch', 1]] });
+  expect(await observe(() => sdps.watch(fresh, waiter()))).toEqual({ requests: [`PATCH ${doc}`], charges: [['sdp_watch', 1]] });
+
+  // Written by another replica: the create conflicts and the patch returns the record.
+  const posted = newRecord();
+  await other.sdps.put(posted);
+  server.takeRequests();
+  charges.length = 0;
+  expect(await observe(() => sdps.watch(posted, waiter()))).toEqual({
+    requests: [`POST ${docs}`, `PATCH ${docs}/offer.${posted.from}.${posted.to}`],
+    charges: [['sdp_watch', 1], ['sdp_watch', 1]],
+  });
+  expect(await sdps.watch(posted, waiter())).toEqual(posted);
+
+  // Known here but gone (deleted behind this replica's back): the patch misses and the item is created.
+  await raw.database('signal').container('sdps').item(`offer.${fresh.from}.${fresh.to}`, fresh.room).delete();
+  server.takeRequests();
+  charges.length = 0;
+  expect(await observe(() => sdps.watch(fresh, waiter()))).toEqual({ requests: [`PATCH ${doc}`, `POST ${docs}`], charges: [['sdp_watch', 1], ['sdp_watch', 1]] });
+  const { resource } = await raw.database('signal').container('sdps').item(`offer.${fresh.from}.${fresh.to}`, fresh.room).read();
+  expect(resource.waiters).toEqual({ 'signaling-0-abc': expect.any(Number) });
+  await Promise.all([sessions.close(), sdps.close(), other.sessions.close(), other.sdps.close()]);
+});
+
 test('a watch on an item whose ttl ends before the wait extends the ttl (Cosmos counts ttl from the last write)', async () => {
   const { sessions, sdps } = await openStores();
   // An answer: an offer's item outlives it by OFFER_HISTORY_MS, longer than this wait.

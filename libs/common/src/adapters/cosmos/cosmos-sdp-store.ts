@@ -13,7 +13,9 @@ import {
 } from '../../ports/sdp-store.ts';
 import type { CosmosResponse } from './caller.ts';
 import type { CosmosConnection } from './connection.ts';
+import { DependencyUnavailableError } from '../../errors.ts';
 import { isIdPart, storedFields, ttlSeconds } from './documents.ts';
+import { KnownItems } from './known-items.ts';
 
 /** `<type>.<from>.<to>`, unique within the room's partition; undefined when a part cannot be in an id. */
 function itemId({ type, from, to }: SdpKey): string | undefined {
@@ -44,6 +46,9 @@ const MOVE_OFFER_ASIDE = [
 ] as unknown as PatchOperation[];
 
 const PING_ID = 'signal-ping';
+
+/** Item ids are unique only within their room's partition. */
+const knownId = (room: string, id: string) => `${room}/${id}`;
 const CONFLICT = 409;
 
 const tokenOf = (response: CosmosResponse) => response.headers[Constants.HttpHeaders.SessionToken] as string | undefined;
@@ -57,6 +62,7 @@ export class CosmosSdpStore implements SdpStore {
   readonly #connection: CosmosConnection;
   readonly #container: Container;
   readonly #clock: Clock;
+  readonly #known = new KnownItems();
   #closed = false;
 
   constructor(connection: CosmosConnection, clock: Clock) {
@@ -80,7 +86,8 @@ export class CosmosSdpStore implements SdpStore {
       { op: 'set', path: '/offeredAt', value: record.offeredAt ?? null },
       { op: 'set', path: '/ttl', value: ttl },
     ];
-    const response = await this.#patchOrCreate('sdp_put', id, record, operations, { ...record, offeredAt: record.offeredAt ?? null, waiters: {}, ttl });
+    // Patch first: a slot someone waits on exists already, and its waiters are what a put must see.
+    const response = await this.#patchOrCreate('sdp_put', id, record, operations, { ...record, offeredAt: record.offeredAt ?? null, waiters: {}, ttl }, false);
     return { waiters: liveWaiters(response.resource?.waiters, now), token: tokenOf(response), replaced: this.#ended(record, response.resource, now) };
   }
 
@@ -97,12 +104,13 @@ export class CosmosSdpStore implements SdpStore {
     const id = itemId(key);
     if (id === undefined) return undefined;
     const now = this.#clock.now();
-    const response = await this.#patchOrCreate('sdp_watch', id, key, [{ op: 'set', path: `/waiters/${waiter.address}`, value: waiter.until }], {
-      ...key,
-      expiresAt: 0,
-      waiters: { [waiter.address]: waiter.until },
-      ttl: ttlSeconds(waiter.until, now),
-    });
+    // Create first unless this replica knows the item: a long-poll mostly waits on a slot nobody
+    // wrote yet, where a patch would only find nothing (two requests instead of one).
+    // One second more than the wait: `_ts` is whole seconds, and the check below must not take
+    // the rounding for an item that ends too early.
+    const fresh = { ...key, expiresAt: 0, waiters: { [waiter.address]: waiter.until }, ttl: ttlSeconds(waiter.until, now) + 1 };
+    const known = this.#known.exists(knownId(key.room, id), now);
+    const response = await this.#patchOrCreate('sdp_watch', id, key, [{ op: 'set', path: `/waiters/${waiter.address}`, value: waiter.until }], fresh, !known);
     const document = response.resource;
     // Cosmos counts `ttl` from the last write: an item written with a ttl shorter than this wait
     // would vanish under the waiter, and a later put would then find no address to wake.
@@ -126,6 +134,7 @@ export class CosmosSdpStore implements SdpStore {
         options,
       ),
     );
+    this.#known.saw(knownId(key.room, id), response?.resource?.ttl, this.#clock.now());
     return this.#ended(key, response?.resource, this.#clock.now());
   }
 
@@ -149,20 +158,28 @@ export class CosmosSdpStore implements SdpStore {
     this.#connection.release();
   }
 
-  /** Patches the slot item, or creates it when missing; a concurrent creator wins and is patched. */
-  async #patchOrCreate(op: string, id: string, key: SdpKey, operations: PatchOperation[], fresh: Record<string, unknown>) {
+  /**
+   * Patches the slot item or creates it, starting with whichever `createFirst` says; each falls
+   * back to the other (a missing item is created, a concurrent creator's item is patched), so
+   * the write lands whatever other replicas do meanwhile.
+   */
+  async #patchOrCreate(op: string, id: string, key: SdpKey, operations: PatchOperation[], fresh: Record<string, unknown>, createFirst: boolean) {
     const caller = this.#connection.caller;
     const patch = () => caller.find(op, (options) => this.#container.item(id, key.room).patch<SlotDocument>(operations, options));
-    const patched = await patch();
-    if (patched !== undefined) return patched;
-    try {
-      return await caller.run(op, (options) => this.#container.items.create<SlotDocument>({ ...fresh, id, room: key.room }, options));
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== CONFLICT) throw error;
-      const raced = await patch();
-      if (raced === undefined) throw error;
-      return raced;
+    const create = () =>
+      caller.run(op, (options) => this.#container.items.create<SlotDocument>({ ...fresh, id, room: key.room }, options)).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === CONFLICT) return undefined;
+        throw error;
+      });
+    // The third attempt covers an item that expired between the first two.
+    for (const attempt of createFirst ? [create, patch, create] : [patch, create, patch]) {
+      const response = await attempt();
+      if (response !== undefined) {
+        this.#known.saw(knownId(key.room, id), response.resource?.ttl, this.#clock.now());
+        return response;
+      }
     }
+    throw new DependencyUnavailableError('cosmos', new Error(`slot item ${id} kept appearing and vanishing`));
   }
 
   #ended(key: SdpKey, document: SlotDocument | undefined, now: number): UnansweredEnd | undefined {
