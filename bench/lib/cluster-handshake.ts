@@ -25,9 +25,21 @@ async function exchange(type: 'offer' | 'answer', waitAt: string, postAt: string
  * two URLs both wake-ups cross replicas; with one, both stay local. Resolves with the two wake-up
  * latencies (POST answered -> woken GET answered), in ms.
  */
-export async function handshake(bobAt: string, aliceAt: string, alice: LoggedIn, bob: LoggedIn, parkMs = 30): Promise<[number, number]> {
+export function handshake(bobAt: string, aliceAt: string, alice: LoggedIn, bob: LoggedIn, parkMs = 30): Promise<[number, number]> {
+  return handshakeVia([bobAt, aliceAt, aliceAt, bobAt], alice, bob, parkMs);
+}
+
+/**
+ * The same handshake with each of its four requests sent where `pick` says, in order (offer
+ * GET, offer POST, answer GET, answer POST), as an ingress spreads requests over replicas.
+ */
+export function spreadHandshake(pick: () => string, alice: LoggedIn, bob: LoggedIn, parkMs = 30): Promise<[number, number]> {
+  return handshakeVia([pick(), pick(), pick(), pick()], alice, bob, parkMs);
+}
+
+async function handshakeVia([offerWait, offerPost, answerWait, answerPost]: [string, string, string, string], alice: LoggedIn, bob: LoggedIn, parkMs: number): Promise<[number, number]> {
   const room = { uuid: randomUUID(), shortname: 'bench-room' };
-  const offer = await exchange('offer', bobAt, aliceAt, alice, bob, room, parkMs);
-  const answer = await exchange('answer', aliceAt, bobAt, bob, alice, room, parkMs);
+  const offer = await exchange('offer', offerWait, offerPost, alice, bob, room, parkMs);
+  const answer = await exchange('answer', answerWait, answerPost, bob, alice, room, parkMs);
   return [offer, answer];
 }
