@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
