@@ -26,19 +26,33 @@ const PARK_MS = 120;
 /** Below this share of its quota a replica was not the limit, and the row says so. */
 const SATURATED = 0.85;
 
+/** Env of a replica woken directly: every replica listens on a free port of the loopback. */
+const DIRECT = { WAKEUPS: 'direct', WAKEUP_SECRET: 'a bench secret of more than thirty-two characters', WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0' };
+
 interface Row {
   replicas: number;
+  wakeups: 'servicebus' | 'direct';
   handshakesPerSecond: number;
   failed: number;
   /** CPU each replica used, as a share of its quota, and the share of its periods it was throttled in. */
   replicaUse: { quota: number; throttled: number }[];
   crossingsPerHandshake: number;
+  busMessagesPerHandshake: number;
   generatorMillicores: number;
   machineBusy: number;
 }
 
-async function measure(replicas: number): Promise<Row> {
-  const env = Object.fromEntries(Object.entries(testEnv()).filter((entry): entry is [string, string] => entry[1] !== undefined));
+/** Wake-ups a replica sent to another (either transport), from its own counter. */
+async function wakeUpsSent(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => /^signal_bus_events_published_total\{[^}]*kind="sdp\.posted"[^}]*outcome="ok"/.test(line))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+async function measure(replicas: number, wakeups: Row['wakeups']): Promise<Row> {
+  const env = Object.fromEntries(Object.entries(testEnv(wakeups === 'direct' ? DIRECT : {})).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const cluster = await launchCluster({ signalingReplicas: replicas, env: () => env });
   const quotas: CpuQuota[] = [];
   try {
@@ -55,15 +69,19 @@ async function measure(replicas: number): Promise<Row> {
     const reasons = new Set<string>();
     let completed = 0;
     let failed = 0;
-    let before: { cpu: number[]; throttling: ReturnType<CpuQuota['throttling']>[]; sent: number; self: number; busy: number } | undefined;
-    let after: typeof before;
-    const sample = () => ({
-      cpu: signaling.map((pod) => cpuSeconds(pod.pid)),
-      throttling: quotas.map((quota) => quota.throttling()),
-      sent: cluster.broker.counters().sent,
-      self: cpuSeconds(process.pid),
-      busy: machineBusySeconds(),
-    });
+    const sample = async () => {
+      const taken = {
+        cpu: signaling.map((pod) => cpuSeconds(pod.pid)),
+        throttling: quotas.map((quota) => quota.throttling()),
+        broker: cluster.broker.counters(),
+        self: cpuSeconds(process.pid),
+        busy: machineBusySeconds(),
+      };
+      const crossings = (await Promise.all(signaling.map((pod) => wakeUpsSent(pod.url)))).reduce((sum, count) => sum + count, 0);
+      return { ...taken, crossings };
+    };
+    let before: ReturnType<typeof sample> | undefined;
+    let after: ReturnType<typeof sample> | undefined;
     const windowTimers = [setTimeout(() => (before = sample()), windowStart - start), setTimeout(() => (after = sample()), windowEnd - start)];
     await Promise.all(
       pairs.map(async ([alice, bob]) => {
@@ -86,10 +104,11 @@ async function measure(replicas: number): Promise<Row> {
     windowTimers.forEach(clearTimeout);
     if (reasons.size > 0) console.error(`${replicas} replica(s), failed handshakes: ${[...reasons].join('; ')}`);
     if (before === undefined || after === undefined) throw new Error('the measuring window never closed');
-    const b = before;
-    const a = after;
+    const b = await before;
+    const a = await after;
     return {
       replicas,
+      wakeups,
       handshakesPerSecond: completed / SECONDS,
       failed,
       replicaUse: signaling.map((_, i) => {
@@ -99,7 +118,8 @@ async function measure(replicas: number): Promise<Row> {
           throttled: periods === 0 ? 0 : (a.throttling[i]!.throttled - b.throttling[i]!.throttled) / periods,
         };
       }),
-      crossingsPerHandshake: (a.sent - b.sent) / Math.max(1, completed),
+      crossingsPerHandshake: (a.crossings - b.crossings) / Math.max(1, completed),
+      busMessagesPerHandshake: (a.broker.sent + a.broker.received - b.broker.sent - b.broker.received) / Math.max(1, completed),
       generatorMillicores: ((a.self - b.self) / SECONDS) * 1000,
       machineBusy: (a.busy - b.busy) / SECONDS,
     };
@@ -110,17 +130,17 @@ async function measure(replicas: number): Promise<Row> {
 }
 
 const rows: Row[] = [];
-for (const replicas of [1, 2]) rows.push(await measure(replicas));
+for (const [replicas, wakeups] of [[1, 'servicebus'], [2, 'servicebus'], [2, 'direct']] as const) rows.push(await measure(replicas, wakeups));
 const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
 console.log(`Each signaling replica limited to ${MILLICORES}m; ${PAIRS} handshakes in flight, each request to a random replica; ${SECONDS} s measured after ${WARM_UP_SECONDS} s.\n`);
-console.log('| signaling replicas | handshakes/s | vs 1 replica | failed | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| signaling replicas | wake-ups | handshakes/s | vs 1 replica | failed | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | Service Bus messages per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const one = rows[0]!.handshakesPerSecond;
 for (const row of rows) {
   console.log(
-    `| ${row.replicas} | ${row.handshakesPerSecond.toFixed(1)} | ${(row.handshakesPerSecond / one).toFixed(2)}× | ${row.failed} | ` +
+    `| ${row.replicas} | ${row.replicas === 1 ? '–' : row.wakeups} | ${row.handshakesPerSecond.toFixed(1)} | ${(row.handshakesPerSecond / one).toFixed(2)}× | ${row.failed} | ` +
       `${row.replicaUse.map((use) => percent(use.quota)).join(' / ')} | ${row.replicaUse.map((use) => percent(use.throttled)).join(' / ')} | ` +
-      `${row.crossingsPerHandshake.toFixed(2)} | ${row.generatorMillicores.toFixed(0)}m | ${row.machineBusy.toFixed(2)} |`,
+      `${row.crossingsPerHandshake.toFixed(2)} | ${row.busMessagesPerHandshake.toFixed(2)} | ${row.generatorMillicores.toFixed(0)}m | ${row.machineBusy.toFixed(2)} |`,
   );
 }
 const limited = rows.every((row) => row.replicaUse.every((use) => use.quota >= SATURATED));

@@ -178,3 +178,38 @@ describe('NOTES.txt', () => {
     expect(production).not.toContain('WARNING');
   });
 });
+
+describe('direct wake-ups between signaling pods', () => {
+  const DIRECT = ['signaling.wakeups.mode=direct', 'secrets.wakeupSecret.value=a-wakeup-secret-of-more-than-thirty-two-chars'];
+  type Policy = { spec: { ingress: { ports: { port: string | number }[]; from?: { podSelector?: { matchLabels: Record<string, string> } }[] }[] } };
+
+  test('by default signaling is woken through Service Bus: no wake-up port, host or secret', () => {
+    const rendered = render();
+    const signaling = containers(named<Deployment>(rendered, 'Deployment', 'signal-signaling'))[0]!;
+    expect(signaling.ports?.map((port) => port.name)).toEqual(['http']);
+    expect(signaling.env?.map((env) => env.name)).not.toEqual(expect.arrayContaining(['WAKEUP_HOST', 'WAKEUP_SECRET']));
+    expect(named<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'signal-signaling').data.WAKEUPS).toBe('servicebus');
+  });
+
+  test('mode direct gives signaling pods the port, their pod IP to advertise, the secret, and a policy that admits only signaling pods', () => {
+    const rendered = render(DIRECT);
+    const signaling = containers(named<Deployment>(rendered, 'Deployment', 'signal-signaling'))[0]!;
+    expect(signaling.ports).toContainEqual({ name: 'wakeup', containerPort: 8081, protocol: 'TCP' });
+    expect(signaling.env).toContainEqual({ name: 'WAKEUP_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(signaling.env).toContainEqual({ name: 'WAKEUP_SECRET', valueFrom: { secretKeyRef: { name: 'signal', key: 'WAKEUP_SECRET' } } });
+    expect(named<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'signal-signaling').data).toMatchObject({ WAKEUPS: 'direct', WAKEUP_PORT: '8081' });
+    const policy = named<Policy>(rendered, 'NetworkPolicy', 'signal-signaling');
+    const wakeup = policy.spec.ingress.find((rule) => rule.ports.some((port) => port.port === 'wakeup'))!;
+    expect(wakeup.from).toEqual([{ podSelector: { matchLabels: named<Deployment>(rendered, 'Deployment', 'signal-signaling').spec.selector.matchLabels } }]);
+    for (const service of ['session', 'ice'] as const) {
+      const container = containers(named<Deployment>(rendered, 'Deployment', `signal-${service}`))[0]!;
+      expect(container.env?.map((env) => env.name)).not.toEqual(expect.arrayContaining(['WAKEUP_HOST', 'WAKEUP_SECRET']));
+      expect(named<Policy>(rendered, 'NetworkPolicy', `signal-${service}`).spec.ingress.flatMap((rule) => rule.ports.map((port) => port.port))).toEqual(['http']);
+    }
+  });
+
+  test('mode direct without the shared secret does not render, and names it', () => {
+    expect(renderError(['signaling.wakeups.mode=direct'])).toContain('secrets.wakeupSecret (signaling.wakeups.mode is direct)');
+    expect(renderError(['signaling.wakeups.mode=sideways'])).toContain('wakeups');
+  });
+});

@@ -11,7 +11,7 @@ import { containers, named, objects, ofKind, RENDERS, selects, SERVICES } from '
 // The seed's eight operations on their six paths; `npm run start:cluster` routes with the same table.
 import { INGRESS_ROUTES as PUBLIC_ROUTES } from '../../test-support/cluster/ingress-proxy.ts';
 
-const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY', 'TURN_SECRET', 'COSMOS_KEY', 'SERVICEBUS_CONNECTION_STRING'];
+const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY', 'TURN_SECRET', 'COSMOS_KEY', 'SERVICEBUS_CONNECTION_STRING', 'WAKEUP_SECRET'];
 
 type DeploymentObject = KubeObject & Deployment;
 interface ServiceObject {

@@ -98,6 +98,7 @@ jwtPublicKey: AUTH_JWT_PUBLIC_KEY
 turnSecret: TURN_SECRET
 cosmosKey: COSMOS_KEY
 serviceBusConnectionString: SERVICEBUS_CONNECTION_STRING
+wakeupSecret: WAKEUP_SECRET
 {{- end }}
 
 {{/*
@@ -106,7 +107,7 @@ secret and the session service alone the JWT key.
 */}}
 {{- define "signal.serviceSecrets" -}}
 session: [cosmosKey, serviceBusConnectionString, jwtSecret, jwtPublicKey]
-signaling: [cosmosKey, serviceBusConnectionString]
+signaling: [cosmosKey, serviceBusConnectionString, wakeupSecret]
 ice: [cosmosKey, serviceBusConnectionString, turnSecret]
 {{- end }}
 
@@ -261,6 +262,9 @@ instead of an install that "succeeds" and crash-loops.
 {{- end }}
 {{- if not $v.ice.turn.urls }}{{ $missing = append $missing "ice.turn.urls" }}{{ end }}
 {{- if not $given.turnSecret }}{{ $missing = append $missing "secrets.turnSecret" }}{{ end }}
+{{- if and (eq $v.signaling.wakeups.mode "direct") (not $given.wakeupSecret) }}
+{{- $missing = append $missing "secrets.wakeupSecret (signaling.wakeups.mode is direct)" }}
+{{- end }}
 {{- if $missing }}
 {{- fail (printf "these settings are required (the pods exit at start-up without them; see docs/deploy.md and examples/production-values.yaml):\n  - %s" (join "\n  - " $missing)) }}
 {{- end }}
@@ -350,7 +354,9 @@ change restarts only the services it concerns.
   "LONGPOLL_MAX_SECONDS" $v.signaling.longPoll.maxSeconds
   "LONGPOLL_FALLBACK_INTERVAL_SECONDS" $v.signaling.longPoll.fallbackIntervalSeconds
   "LONGPOLL_MAX_PER_USER" $v.signaling.longPoll.maxPerUser
-  "LONGPOLL_MAX_PER_REPLICA" $v.signaling.longPoll.maxPerReplica }}
+  "LONGPOLL_MAX_PER_REPLICA" $v.signaling.longPoll.maxPerReplica
+  "WAKEUPS" $v.signaling.wakeups.mode
+  "WAKEUP_PORT" $v.signaling.wakeups.port }}
 {{- else if eq .service "ice" }}
 {{- $data = dict
   "TURN_URLS" (join "," $v.ice.turn.urls)

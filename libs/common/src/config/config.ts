@@ -96,7 +96,9 @@ export interface ServiceBusConfig {
 }
 
 export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
-export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig };
+/** How a signaling replica wakes another's long-polls: through Service Bus inboxes, or straight over TCP. */
+export type WakeupConfig = { kind: 'servicebus' } | { kind: 'direct'; port: number; advertiseHost: string; secret: string };
+export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig; wakeups: WakeupConfig };
 
 export interface Config {
   role: ProcessRole;
@@ -256,9 +258,25 @@ function readStore(env: EnvReader): StoreConfig {
   };
 }
 
-function readBus(env: EnvReader): BusConfig {
+/** A host name, an IPv4 address or an IPv6 address (unbracketed): what peers connect to. */
+const WAKEUP_HOST = /^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+)$/;
+
+function readWakeups(env: EnvReader): WakeupConfig {
+  const kind = env.oneOf('WAKEUPS', 'servicebus', ['servicebus', 'direct']);
+  if (kind === 'servicebus') return { kind };
+  const secret = env.required('WAKEUP_SECRET', 'with WAKEUPS=direct (every signaling replica shares it)');
+  if (secret !== '' && secret.length < 32) env.problem('WAKEUP_SECRET must be at least 32 characters: it authenticates wake-ups between replicas');
+  const advertiseHost = env.required('WAKEUP_HOST', 'with WAKEUPS=direct: the address other replicas reach this one at (the pod IP)');
+  if (advertiseHost !== '' && !WAKEUP_HOST.test(advertiseHost)) env.problem(`WAKEUP_HOST=${JSON.stringify(advertiseHost)} must be a host name or an IP address`);
+  return { kind, port: env.integer('WAKEUP_PORT', 8081, 0, 65_535), advertiseHost, secret };
+}
+
+function readBus(env: EnvReader, role: ProcessRole): BusConfig {
   const kind = env.oneOf('BUS', 'memory', ['memory', 'servicebus']);
-  if (kind === 'memory') return { kind };
+  if (kind === 'memory') {
+    if (env.raw('WAKEUPS') === 'direct') env.problem('WAKEUPS=direct needs BUS=servicebus: one process wakes its own long-polls');
+    return { kind };
+  }
   const connectionString = env.optionalString('SERVICEBUS_CONNECTION_STRING');
   const namespace = env.optionalString('SERVICEBUS_NAMESPACE');
   if (connectionString === undefined && namespace === undefined) {
@@ -276,6 +294,8 @@ function readBus(env: EnvReader): BusConfig {
       subscription: env.optionalString('SERVICEBUS_SUBSCRIPTION'),
       inboxQueue: env.optionalString('SERVICEBUS_INBOX'),
     },
+    // Only processes holding long-polls are woken; session and ice ignore the setting.
+    wakeups: role === 'signaling' || role === 'all-in-one' ? readWakeups(env) : { kind: 'servicebus' },
   };
 }
 
@@ -298,7 +318,7 @@ export function loadConfig(
     signaling: readSignaling(env),
     limits: readLimits(env),
     store: readStore(env),
-    bus: readBus(env),
+    bus: readBus(env, role),
   };
   env.done();
   return config;

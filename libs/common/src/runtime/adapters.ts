@@ -47,12 +47,14 @@ export async function createStores(config: StoreConfig, clock: Clock, metrics: M
  * Picks the event bus named by BUS; the in-process bus serves a single process. Only processes
  * that hold long-polls (`inbox`) get an inbox for directed wake-ups.
  */
-export async function createBus(config: BusConfig, http: Config['http'], logger: Logger, metrics: Metrics, inbox: boolean): Promise<EventBus> {
+export async function createBus(config: BusConfig, http: Config['http'], logger: Logger, metrics: Metrics, clock: Clock, inbox: boolean): Promise<EventBus> {
   if (config.kind === 'memory') return new InProcessBus();
   const { ServiceBusEventBus } = await import('../adapters/servicebus/service-bus-event-bus.ts');
-  return ServiceBusEventBus.start({
+  const direct = inbox && config.wakeups.kind === 'direct' ? config.wakeups : undefined;
+  const serviceBus = await ServiceBusEventBus.start({
     ...config.serviceBus,
-    inbox,
+    // Replicas woken over TCP need no inbox queue.
+    inbox: inbox && direct === undefined,
     replicaName: http.replicaName,
     logger,
     // Valid events are counted by the EventHub; only what it never sees is counted here.
@@ -60,4 +62,23 @@ export async function createBus(config: BusConfig, http: Config['http'], logger:
       if (outcome === 'malformed') metrics.busReceived.inc({ kind, outcome: 'invalid' });
     },
   });
+  if (direct === undefined) return serviceBus;
+  const { DirectWakeupBus } = await import('../adapters/direct/direct-wakeup-bus.ts');
+  try {
+    return await DirectWakeupBus.start({
+      broadcasts: serviceBus,
+      port: direct.port,
+      listenHost: http.host,
+      advertiseHost: direct.advertiseHost,
+      secret: direct.secret,
+      clock,
+      onRejected: (reason, remote) => {
+        metrics.busReceived.inc({ kind: 'unknown', outcome: 'invalid' });
+        logger.warn({ reason, remote }, 'wake-up refused');
+      },
+    });
+  } catch (error) {
+    await serviceBus.close();
+    throw error;
+  }
 }

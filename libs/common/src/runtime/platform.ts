@@ -42,7 +42,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     createLogger({ level: config.http.logLevel, service: options.role, mixin: () => currentTraceIds() ?? {}, ...(destination ? { destination } : {}) });
   const metrics = new Metrics(options.role);
   const stores = await createStores(config.store, clock, metrics);
-  const bus = await createBus(config.bus, config.http, logger, metrics, config.role === 'signaling' || config.role === 'all-in-one');
+  const bus = await createBus(config.bus, config.http, logger, metrics, clock, config.role === 'signaling' || config.role === 'all-in-one');
   const events = new EventHub({ bus, clock, metrics, logger, replicaName: config.http.replicaName });
   const sessions = new SessionGate(stores.sessions, clock, config.session.cacheSeconds);
   events.on('session.revoked', ({ sessionId }) => sessions.revoke(sessionId));

@@ -101,6 +101,29 @@ test('COSMOS_PREFERRED_REGIONS keeps its order and reaches the Cosmos client as 
   expect(cosmosClientOptions(endpoint, key, requestTimeoutMs, []).connectionPolicy).not.toHaveProperty('preferredLocations');
 });
 
+test('WAKEUPS=direct on a process holding long-polls needs a long WAKEUP_SECRET and a WAKEUP_HOST; session and ice ignore it', () => {
+  const servicebus = { BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v' };
+  const secret = 'w'.repeat(32);
+  expect(load({ ...servicebus }, 'signaling').bus).toMatchObject({ wakeups: { kind: 'servicebus' } });
+  expect(load({ ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: secret, WAKEUP_HOST: '10.244.1.17' }, 'signaling').bus).toMatchObject({
+    wakeups: { kind: 'direct', port: 8081, advertiseHost: '10.244.1.17', secret },
+  });
+  expect(problemsOf({ ...base, ...servicebus, WAKEUPS: 'direct' }, 'signaling')).toEqual([
+    'WAKEUP_SECRET is required with WAKEUPS=direct (every signaling replica shares it)',
+    'WAKEUP_HOST is required with WAKEUPS=direct: the address other replicas reach this one at (the pod IP)',
+  ]);
+  const problems = problemsOf({ ...base, ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: 'short-wakeup-secret', WAKEUP_HOST: 'pod ip', WAKEUP_PORT: '99999' }, 'signaling');
+  expect(problems).toEqual([
+    'WAKEUP_SECRET must be at least 32 characters: it authenticates wake-ups between replicas',
+    'WAKEUP_HOST="pod ip" must be a host name or an IP address',
+    'WAKEUP_PORT="99999" must be a whole number from 0 to 65535',
+  ]);
+  expect(problems.join('\n')).not.toContain('short-wakeup-secret');
+  expect(problemsOf({ ...base, WAKEUPS: 'direct' })).toEqual(['WAKEUPS=direct needs BUS=servicebus: one process wakes its own long-polls']);
+  expect(problemsOf({ ...base, WAKEUPS: 'sideways', ...servicebus }, 'signaling')).toEqual(['WAKEUPS="sideways" must be one of servicebus, direct']);
+  expect(load({ ...base, ...servicebus, WAKEUPS: 'direct' }, 'session').bus).toMatchObject({ wakeups: { kind: 'servicebus' } });
+});
+
 test('the ice service needs TURN_URLS', () => {
   expect(problemsOf({}, 'ice')).toEqual(['TURN_URLS is required by the ice service (comma list of turn:/turns: URLs)']);
 });
