@@ -101,7 +101,7 @@ async function child(): Promise<void> {
           port: 0,
           listenHost: '127.0.0.1',
           advertiseHost: '127.0.0.1',
-          secret: 'a bench secret of more than thirty-two characters',
+          secrets: ['a bench secret of more than thirty-two characters'],
           clock: systemClock,
           onRejected: (reason) => console.error('wake-up refused:', reason),
         })

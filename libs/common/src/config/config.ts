@@ -97,7 +97,8 @@ export interface ServiceBusConfig {
 
 export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
 /** How a signaling replica wakes another's long-polls: through Service Bus inboxes, or straight over TCP. */
-export type WakeupConfig = { kind: 'servicebus' } | { kind: 'direct'; port: number; advertiseHost: string; secret: string };
+/** `secrets`: the first signs wake-ups, every one is accepted (rotation, as with TURN_SECRET). */
+export type WakeupConfig = { kind: 'servicebus' } | { kind: 'direct'; port: number; advertiseHost: string; secrets: string[] };
 export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig; wakeups: WakeupConfig };
 
 export interface Config {
@@ -264,11 +265,12 @@ const WAKEUP_HOST = /^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+)$/;
 function readWakeups(env: EnvReader): WakeupConfig {
   const kind = env.oneOf('WAKEUPS', 'servicebus', ['servicebus', 'direct']);
   if (kind === 'servicebus') return { kind };
-  const secret = env.required('WAKEUP_SECRET', 'with WAKEUPS=direct (every signaling replica shares it)');
-  if (secret !== '' && secret.length < 32) env.problem('WAKEUP_SECRET must be at least 32 characters: it authenticates wake-ups between replicas');
+  const secrets = env.list('WAKEUP_SECRET');
+  if (secrets.length === 0) env.problem('WAKEUP_SECRET is required with WAKEUPS=direct (every signaling replica shares it)');
+  if (secrets.some((secret) => secret.length < 32)) env.problem('WAKEUP_SECRET entries must each be at least 32 characters: they authenticate wake-ups between replicas');
   const advertiseHost = env.required('WAKEUP_HOST', 'with WAKEUPS=direct: the address other replicas reach this one at (the pod IP)');
   if (advertiseHost !== '' && !WAKEUP_HOST.test(advertiseHost)) env.problem(`WAKEUP_HOST=${JSON.stringify(advertiseHost)} must be a host name or an IP address`);
-  return { kind, port: env.integer('WAKEUP_PORT', 8081, 0, 65_535), advertiseHost, secret };
+  return { kind, port: env.integer('WAKEUP_PORT', 8081, 0, 65_535), advertiseHost, secrets };
 }
 
 function readBus(env: EnvReader, role: ProcessRole): BusConfig {

@@ -70,7 +70,7 @@ export async function createBus(config: BusConfig, http: Config['http'], logger:
       port: direct.port,
       listenHost: http.host,
       advertiseHost: direct.advertiseHost,
-      secret: direct.secret,
+      secrets: direct.secrets,
       clock,
       onRejected: (reason, remote) => {
         metrics.busReceived.inc({ kind: 'unknown', outcome: 'invalid' });

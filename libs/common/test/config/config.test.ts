@@ -101,12 +101,16 @@ test('COSMOS_PREFERRED_REGIONS keeps its order and reaches the Cosmos client as 
   expect(cosmosClientOptions(endpoint, key, requestTimeoutMs, []).connectionPolicy).not.toHaveProperty('preferredLocations');
 });
 
-test('WAKEUPS=direct on a process holding long-polls needs a long WAKEUP_SECRET and a WAKEUP_HOST; session and ice ignore it', () => {
+test('WAKEUPS=direct on a process holding long-polls needs long WAKEUP_SECRET entries (the first signs) and a WAKEUP_HOST; session and ice ignore it', () => {
   const servicebus = { BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v' };
   const secret = 'w'.repeat(32);
   expect(load({ ...servicebus }, 'signaling').bus).toMatchObject({ wakeups: { kind: 'servicebus' } });
   expect(load({ ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: secret, WAKEUP_HOST: '10.244.1.17' }, 'signaling').bus).toMatchObject({
-    wakeups: { kind: 'direct', port: 8081, advertiseHost: '10.244.1.17', secret },
+    wakeups: { kind: 'direct', port: 8081, advertiseHost: '10.244.1.17', secrets: [secret] },
+  });
+  const next = 'n'.repeat(40);
+  expect(load({ ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: `${next}, ${secret}`, WAKEUP_HOST: 'fd00::17' }, 'signaling').bus).toMatchObject({
+    wakeups: { kind: 'direct', advertiseHost: 'fd00::17', secrets: [next, secret] },
   });
   expect(problemsOf({ ...base, ...servicebus, WAKEUPS: 'direct' }, 'signaling')).toEqual([
     'WAKEUP_SECRET is required with WAKEUPS=direct (every signaling replica shares it)',
@@ -114,7 +118,7 @@ test('WAKEUPS=direct on a process holding long-polls needs a long WAKEUP_SECRET 
   ]);
   const problems = problemsOf({ ...base, ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: 'short-wakeup-secret', WAKEUP_HOST: 'pod ip', WAKEUP_PORT: '99999' }, 'signaling');
   expect(problems).toEqual([
-    'WAKEUP_SECRET must be at least 32 characters: it authenticates wake-ups between replicas',
+    'WAKEUP_SECRET entries must each be at least 32 characters: they authenticate wake-ups between replicas',
     'WAKEUP_HOST="pod ip" must be a host name or an IP address',
     'WAKEUP_PORT="99999" must be a whole number from 0 to 65535',
   ]);

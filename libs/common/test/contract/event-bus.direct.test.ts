@@ -18,7 +18,7 @@ runEventBusContract('direct wake-ups over TCP, broadcasts on Service Bus (test b
         port: 0,
         listenHost: '127.0.0.1',
         advertiseHost: '127.0.0.1',
-        secret,
+        secrets: [secret],
         clock: systemClock,
         onRejected: () => {},
       }),

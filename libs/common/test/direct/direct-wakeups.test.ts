@@ -19,14 +19,14 @@ afterEach(async () => {
   for (const bus of opened.splice(0)) await bus.close();
 });
 
-async function startBus(options: { port?: number; broadcasts?: ServiceBusEventBus } = {}) {
+async function startBus(options: { port?: number; broadcasts?: ServiceBusEventBus; secrets?: string[] } = {}) {
   const rejected: string[] = [];
   const bus = await DirectWakeupBus.start({
     broadcasts: options.broadcasts ?? new InProcessBus(),
     port: options.port ?? 0,
     listenHost: '127.0.0.1',
     advertiseHost: '127.0.0.1',
-    secret: SECRET,
+    secrets: options.secrets ?? [SECRET],
     clock: systemClock,
     connectTimeoutMs: 1_000,
     onRejected: (reason) => rejected.push(reason),
@@ -65,18 +65,32 @@ test('frames are read whole however the stream is cut: byte by byte, or several 
   const events = [wakeUp(), wakeUp(), wakeUp()];
   const stream = Buffer.concat(events.map((event) => encodeFrame(event, KEY)));
   const decode = (payloads: Buffer[]) => payloads.map((payload) => (JSON.parse(payload.toString()) as EventEnvelope).id);
-  const byteByByte = new FrameReader(KEY);
+  const byteByByte = new FrameReader([KEY]);
   const ids: string[] = [];
   for (let i = 0; i < stream.length; i += 1) ids.push(...decode(byteByByte.push(stream.subarray(i, i + 1))));
   expect(ids).toEqual(events.map((event) => event.id));
-  expect(decode(new FrameReader(KEY).push(stream))).toEqual(events.map((event) => event.id));
+  expect(decode(new FrameReader([KEY]).push(stream))).toEqual(events.map((event) => event.id));
 });
 
 test('a frame under another key, or announcing more than the bound, is refused before it is read', () => {
-  expect(() => new FrameReader(KEY).push(encodeFrame(wakeUp(), Buffer.from('another key')))).toThrow(FrameError);
+  expect(() => new FrameReader([KEY]).push(encodeFrame(wakeUp(), Buffer.from('another key')))).toThrow(FrameError);
   const huge = Buffer.alloc(4);
   huge.writeUInt32BE(MAX_FRAME_BYTES + 1);
-  expect(() => new FrameReader(KEY).push(huge)).toThrow('frame of');
+  expect(() => new FrameReader([KEY]).push(huge)).toThrow('frame of');
+});
+
+test('rotation: a replica accepts every listed secret and signs with the first; one that lists only the old refuses the new', async () => {
+  const NEW = 'the next shared secret, also over thirty-two characters';
+  const rotating = await startBus({ secrets: [NEW, SECRET] });
+  const old = await startBus({ secrets: [SECRET] });
+  const fromOld = wakeUp();
+  expect(await old.bus.send(rotating.bus.address, fromOld)).toBe('sent');
+  await rotating.inbox.waitFor(fromOld.id);
+  const fromRotating = wakeUp();
+  expect(await rotating.bus.send(old.bus.address, fromRotating)).toBe('sent');
+  await until(() => old.rejected.length > 0);
+  expect(old.rejected).toEqual(['frame with a wrong MAC']);
+  expect(old.inbox.ids()).toEqual([]);
 });
 
 test('a connection that sends a forged frame is closed and reported; a peer on its own connection is still heard', async () => {

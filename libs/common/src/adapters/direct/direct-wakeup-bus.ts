@@ -11,8 +11,8 @@ export interface DirectWakeupBusOptions {
   listenHost: string;
   /** WAKEUP_HOST: how other replicas reach this one (the pod IP in a cluster). */
   advertiseHost: string;
-  /** WAKEUP_SECRET, shared by every signaling replica: frames are authenticated with it. */
-  secret: string;
+  /** WAKEUP_SECRET, shared by every signaling replica: the first signs frames, every one is accepted (rotation). */
+  secrets: readonly string[];
   clock: Clock;
   /** How long a first wake-up to a peer waits for its connection before the peer counts as gone. */
   connectTimeoutMs?: number;
@@ -37,18 +37,19 @@ export class DirectWakeupBus implements EventBus {
   #closing: Promise<void> | undefined;
 
   static async start(options: DirectWakeupBusOptions): Promise<DirectWakeupBus> {
-    const key = Buffer.from(options.secret, 'utf8');
+    const [signing, ...accepted] = options.secrets.map((secret) => Buffer.from(secret, 'utf8'));
+    if (signing === undefined) throw new Error('direct wake-ups need at least one secret');
     let deliver: (event: EventEnvelope) => void = () => {};
     const listener = await WakeupListener.start({
       port: options.port,
       host: options.listenHost,
-      key,
+      keys: [signing, ...accepted],
       clock: options.clock,
       onEvent: (event) => deliver(event),
       onRejected: options.onRejected,
     });
     const host = options.advertiseHost.includes(':') ? `[${options.advertiseHost}]` : options.advertiseHost;
-    const bus = new DirectWakeupBus(options.broadcasts, listener, new PeerLinks(key, options.connectTimeoutMs ?? 2_000), `${host}:${listener.port}`);
+    const bus = new DirectWakeupBus(options.broadcasts, listener, new PeerLinks(signing, options.connectTimeoutMs ?? 2_000), `${host}:${listener.port}`);
     deliver = (event) => bus.#deliver(event);
     return bus;
   }

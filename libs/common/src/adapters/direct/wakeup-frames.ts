@@ -22,15 +22,17 @@ export function encodeFrame(event: EventEnvelope, key: Buffer): Buffer {
 export class FrameError extends Error {}
 
 /**
- * Cuts a byte stream into authenticated payloads. Throws FrameError on a frame that is too
- * large or carries a wrong MAC: the stream is then not a peer's and must be dropped whole.
+ * Cuts a byte stream into authenticated payloads: signed with any of `keys`, so that a new
+ * secret can be accepted everywhere before any replica signs with it. Throws FrameError on a
+ * frame that is too large or carries a wrong MAC: the stream is then not a peer's and must be
+ * dropped whole.
  */
 export class FrameReader {
-  readonly #key: Buffer;
+  readonly #keys: readonly Buffer[];
   #buffered: Buffer = Buffer.alloc(0);
 
-  constructor(key: Buffer) {
-    this.#key = key;
+  constructor(keys: readonly Buffer[]) {
+    this.#keys = keys;
   }
 
   /** The payloads completed by `chunk`, in order. */
@@ -43,7 +45,7 @@ export class FrameReader {
       if (this.#buffered.length < LENGTH_BYTES + length) break;
       const mac = this.#buffered.subarray(LENGTH_BYTES, LENGTH_BYTES + MAC_BYTES);
       const payload = this.#buffered.subarray(LENGTH_BYTES + MAC_BYTES, LENGTH_BYTES + length);
-      if (!timingSafeEqual(mac, createHmac('sha256', this.#key).update(payload).digest())) throw new FrameError('frame with a wrong MAC');
+      if (!this.#keys.some((key) => timingSafeEqual(mac, createHmac('sha256', key).update(payload).digest()))) throw new FrameError('frame with a wrong MAC');
       payloads.push(payload);
       this.#buffered = this.#buffered.subarray(LENGTH_BYTES + length);
     }

@@ -12,7 +12,8 @@ const MAX_CONNECTIONS = 256;
 export interface WakeupListenerOptions {
   port: number;
   host: string;
-  key: Buffer;
+  /** Frames signed with any of these are accepted. */
+  keys: readonly Buffer[];
   clock: Clock;
   onEvent(event: EventEnvelope): void;
   /** A frame or connection refused, with why; never the payload. */
@@ -64,7 +65,7 @@ export class WakeupListener {
     socket.on('close', () => this.#connections.delete(socket));
     socket.on('error', () => {});
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const reader = new FrameReader(this.#options.key);
+    const reader = new FrameReader(this.#options.keys);
     socket.on('data', (chunk: Buffer) => {
       let payloads: Buffer[];
       try {
