@@ -46,6 +46,7 @@ const NOISY_WHEN_COMPRESSED = new Set(['SignalHighLatency', 'SignalLatencyBudget
 const NOT_PROVOKED: Record<string, string> = {
   SignalMemoryNearLimit: 'outside a container Node sees no cgroup memory limit, so signal_memory_limit_bytes is 0 and the rule leaves the pod out',
   SignalMemoryStoreNearlyFull: 'the cluster runs STORE=cosmos; the in-memory stores\' byte budget exists only with STORE=memory',
+  SignalWakeupsDropped: 'needs most wake-ups between live replicas to find no receiver (replicas that cannot reach each other); on one machine every replica reaches every other',
 };
 
 /**
