@@ -1,9 +1,10 @@
 /**
  * 1,000 randomised park/post races across two signaling replicas, on the real adapters: the
  * Cosmos SDK against the Cosmos test server and the Service Bus SDK against the AMQP test broker,
- * two SdpExchanges in this process (one per replica, each with its own inbox). Run twice: as is,
- * and with every write hidden for 500 ms from readers that lack its consistency token
- * (LaggingSdpStore, Cosmos Session consistency at its worst). Counts lost wake-ups and reports
+ * two SdpExchanges in this process (one per replica, each with its own inbox). Run as is, and
+ * with every write hidden for 500 ms from readers that lack its consistency token
+ * (LaggingSdpStore, Cosmos Session consistency at its worst), each with Service Bus inboxes and
+ * with direct wake-ups (WAKEUPS=direct: TCP between the two replicas). Counts lost wake-ups and reports
  * how long after the POST's answer a GET parked before it was answered.
  * Usage: node bench/cluster/wakeup-races.ts [rounds=1000]
  */
@@ -12,7 +13,9 @@ import pino from 'pino';
 import { systemClock } from '@signal/common/clock';
 import { CosmosConnection } from '@signal/common/adapters/cosmos/connection';
 import { CosmosSdpStore } from '@signal/common/adapters/cosmos/cosmos-sdp-store';
+import { DirectWakeupBus } from '@signal/common/adapters/direct/direct-wakeup-bus';
 import { ServiceBusEventBus } from '@signal/common/adapters/servicebus/service-bus-event-bus';
+import type { EventBus } from '@signal/common/ports/event-bus';
 import type { SdpStore } from '@signal/common/ports/sdp-store';
 import { startCosmosServer } from '../../test-support/cosmos/cosmos-server.ts';
 import { exchangeReplicas } from '../../test-support/replicas/exchange-replicas.ts';
@@ -29,10 +32,22 @@ const cosmos = await startCosmosServer();
 const broker = await startBroker({ entities: { 'signal-events': [] } });
 const connection = await CosmosConnection.open({ endpoint: cosmos.endpoint, key: cosmos.key, database: `races-${randomUUID()}`, createIfMissing: true });
 
-async function race(label: string, sdps: SdpStore): Promise<string> {
-  const buses = await Promise.all(
-    ['signaling-0', 'signaling-1'].map((replicaName) => ServiceBusEventBus.start({ connectionString: broker.connectionString, replicaName, inbox: true, logger })),
-  );
+async function startBus(replicaName: string, direct: boolean): Promise<EventBus> {
+  const serviceBus = await ServiceBusEventBus.start({ connectionString: broker.connectionString, replicaName, inbox: !direct, logger });
+  if (!direct) return serviceBus;
+  return DirectWakeupBus.start({
+    broadcasts: serviceBus,
+    port: 0,
+    listenHost: '127.0.0.1',
+    advertiseHost: '127.0.0.1',
+    secrets: ['a bench secret of more than thirty-two characters'],
+    clock: systemClock,
+    onRejected: (reason) => console.error('wake-up refused:', reason),
+  });
+}
+
+async function race(label: string, sdps: SdpStore, direct: boolean): Promise<string> {
+  const buses = await Promise.all(['signaling-0', 'signaling-1'].map((replicaName) => startBus(replicaName, direct)));
   try {
     const replicas = exchangeReplicas(sdps, buses, { LONGPOLL_FALLBACK_INTERVAL_SECONDS: '60' });
     const result: RaceResult = await runWakeupRaces(replicas, { rounds: ROUNDS, concurrency: 20, waitSeconds: 5, maxDelayMs: 60, random: seededRandom(2026) });
@@ -46,10 +61,12 @@ async function race(label: string, sdps: SdpStore): Promise<string> {
 }
 
 try {
-  const rows = [
-    await race('Cosmos stand-in + broker', new CosmosSdpStore(connection, systemClock)),
-    await race(`same, writes hidden ${LAG_MS} ms from token-less reads`, new LaggingSdpStore(new CosmosSdpStore(connection, systemClock), systemClock, LAG_MS)),
-  ];
+  const rows: string[] = [];
+  for (const direct of [false, true]) {
+    const via = direct ? 'direct wake-ups' : 'Service Bus inboxes';
+    rows.push(await race(`Cosmos stand-in, ${via}`, new CosmosSdpStore(connection, systemClock), direct));
+    rows.push(await race(`same, writes hidden ${LAG_MS} ms from token-less reads`, new LaggingSdpStore(new CosmosSdpStore(connection, systemClock), systemClock, LAG_MS), direct));
+  }
   console.log('| case | races | lost wake-ups | GETs parked first (sent ≥ 15 ms before the POST) | wake-up p50 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));
 } finally {

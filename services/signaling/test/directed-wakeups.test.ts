@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { peerId, roomId } from '@signal/common/api/ids';
 import { systemClock } from '@signal/common/clock';
+import { DirectWakeupBus } from '@signal/common/adapters/direct/direct-wakeup-bus';
+import { InProcessBus } from '@signal/common/adapters/memory/in-process-bus';
 import { MemorySdpStore } from '@signal/common/adapters/memory/memory-sdp-store';
 import { MAX_CARRIED_SDP_LENGTH, type EventEnvelope } from '@signal/common/ports/event-bus';
 import type { SdpKey, SdpRecord, SdpStore, SlotWaiter } from '@signal/common/ports/sdp-store';
@@ -48,6 +50,32 @@ test('randomised park/post races across two replicas lose no wake-up', async () 
   const result = await runWakeupRaces(replicas, { ...races, random: seededRandom(13) });
   expect(result.lost).toBe(0);
   expect(result.wokenAfterPostMs.length).toBeGreaterThan(races.rounds / 10);
+});
+
+test('the same races over direct wake-ups (real TCP between the two replicas) lose no wake-up', async () => {
+  const refused: string[] = [];
+  const buses = await Promise.all(
+    [0, 1].map(() =>
+      DirectWakeupBus.start({
+        broadcasts: new InProcessBus(),
+        port: 0,
+        listenHost: '127.0.0.1',
+        advertiseHost: '127.0.0.1',
+        secrets: ['a shared secret of more than thirty-two characters'],
+        clock: systemClock,
+        onRejected: (reason) => refused.push(reason),
+      }),
+    ),
+  );
+  try {
+    const replicas = exchangeReplicas(memoryStore(), buses, { LONGPOLL_FALLBACK_INTERVAL_SECONDS: '1' });
+    const result = await runWakeupRaces(replicas, { ...races, random: seededRandom(17) });
+    expect(result.lost).toBe(0);
+    expect(result.wokenAfterPostMs.length).toBeGreaterThan(races.rounds / 10);
+    expect(refused).toEqual([]);
+  } finally {
+    await Promise.all(buses.map((bus) => bus.close()));
+  }
 });
 
 test('read-your-writes: with a store that hides writes from tokenless readers, token-less wake-ups stall and token-carrying ones do not', async () => {
