@@ -96,8 +96,10 @@ export interface ServiceBusConfig {
 }
 
 export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
-/** How a signaling replica wakes another's long-polls: through Service Bus inboxes, or straight over TCP. */
-/** `secrets`: the first signs wake-ups, every one is accepted (rotation, as with TURN_SECRET). */
+/**
+ * How a signaling replica wakes another's long-polls: through Service Bus inboxes, or straight
+ * over TCP. `secrets`: the first signs wake-ups, every one is accepted (rotation, as with TURN_SECRET).
+ */
 export type WakeupConfig = { kind: 'servicebus' } | { kind: 'direct'; port: number; advertiseHost: string; secrets: string[] };
 export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig; wakeups: WakeupConfig };
 
