@@ -9,12 +9,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { DirectWakeupBus } from '../../libs/common/src/adapters/direct/direct-wakeup-bus.ts';
 import { InProcessBus } from '../../libs/common/src/adapters/memory/in-process-bus.ts';
 import { ServiceBusEventBus } from '../../libs/common/src/adapters/servicebus/service-bus-event-bus.ts';
-import { systemClock } from '../../libs/common/src/clock.ts';
 import type { EventBus, EventEnvelope } from '../../libs/common/src/ports/event-bus.ts';
 import { startBroker } from '../../test-support/servicebus-broker/index.ts';
+import { loopbackDirectBus } from '../lib/loopback-direct-bus.ts';
 import { cpuSeconds } from '../lib/proc-stats.ts';
 import { SAMPLE_SDP } from '../lib/sample-sdp.ts';
 
@@ -96,15 +95,7 @@ async function parent(): Promise<void> {
 async function child(): Promise<void> {
   const bus: EventBus =
     transport === 'direct'
-      ? await DirectWakeupBus.start({
-          broadcasts: new InProcessBus(),
-          port: 0,
-          listenHost: '127.0.0.1',
-          advertiseHost: '127.0.0.1',
-          secrets: ['a bench secret of more than thirty-two characters'],
-          clock: systemClock,
-          onRejected: (reason) => console.error('wake-up refused:', reason),
-        })
+      ? await loopbackDirectBus(new InProcessBus())
       : await ServiceBusEventBus.start({
           connectionString: process.env.BUS_HOP_BROKER!,
           replicaName: `bench-${role}-${randomUUID().slice(0, 8)}`,

@@ -13,7 +13,6 @@ import pino from 'pino';
 import { systemClock } from '@signal/common/clock';
 import { CosmosConnection } from '@signal/common/adapters/cosmos/connection';
 import { CosmosSdpStore } from '@signal/common/adapters/cosmos/cosmos-sdp-store';
-import { DirectWakeupBus } from '@signal/common/adapters/direct/direct-wakeup-bus';
 import { ServiceBusEventBus } from '@signal/common/adapters/servicebus/service-bus-event-bus';
 import type { EventBus } from '@signal/common/ports/event-bus';
 import type { SdpStore } from '@signal/common/ports/sdp-store';
@@ -22,6 +21,7 @@ import { exchangeReplicas } from '../../test-support/replicas/exchange-replicas.
 import { runWakeupRaces, seededRandom, type RaceResult } from '../../test-support/replicas/wakeup-races.ts';
 import { startBroker } from '../../test-support/servicebus-broker/index.ts';
 import { LaggingSdpStore } from '../../test-support/stores/lagging-sdp-store.ts';
+import { loopbackDirectBus } from '../lib/loopback-direct-bus.ts';
 import { percentile } from '../lib/stats.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 1000);
@@ -34,16 +34,7 @@ const connection = await CosmosConnection.open({ endpoint: cosmos.endpoint, key:
 
 async function startBus(replicaName: string, direct: boolean): Promise<EventBus> {
   const serviceBus = await ServiceBusEventBus.start({ connectionString: broker.connectionString, replicaName, inbox: !direct, logger });
-  if (!direct) return serviceBus;
-  return DirectWakeupBus.start({
-    broadcasts: serviceBus,
-    port: 0,
-    listenHost: '127.0.0.1',
-    advertiseHost: '127.0.0.1',
-    secrets: ['a bench secret of more than thirty-two characters'],
-    clock: systemClock,
-    onRejected: (reason) => console.error('wake-up refused:', reason),
-  });
+  return direct ? loopbackDirectBus(serviceBus) : serviceBus;
 }
 
 async function race(label: string, sdps: SdpStore, direct: boolean): Promise<string> {
