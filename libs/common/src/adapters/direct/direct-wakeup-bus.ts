@@ -33,29 +33,31 @@ export class DirectWakeupBus implements EventBus {
   readonly #listener: WakeupListener;
   readonly #links: PeerLinks;
   readonly #address: string;
-  readonly #handlers = new Set<(event: EventEnvelope) => void>();
+  readonly #handlers: Set<(event: EventEnvelope) => void>;
   #closing: Promise<void> | undefined;
 
   static async start(options: DirectWakeupBusOptions): Promise<DirectWakeupBus> {
-    const [signing, ...accepted] = options.secrets.map((secret) => Buffer.from(secret, 'utf8'));
+    const keys = options.secrets.map((secret) => Buffer.from(secret, 'utf8'));
+    const signing = keys[0];
     if (signing === undefined) throw new Error('direct wake-ups need at least one secret');
-    let deliver: (event: EventEnvelope) => void = () => {};
+    const handlers = new Set<(event: EventEnvelope) => void>();
     const listener = await WakeupListener.start({
       port: options.port,
       host: options.listenHost,
-      keys: [signing, ...accepted],
+      keys,
       clock: options.clock,
-      onEvent: (event) => deliver(event),
+      onEvent: (event) => {
+        for (const handler of [...handlers]) handler(event);
+      },
       onRejected: options.onRejected,
     });
     const host = options.advertiseHost.includes(':') ? `[${options.advertiseHost}]` : options.advertiseHost;
-    const bus = new DirectWakeupBus(options.broadcasts, listener, new PeerLinks(signing, options.connectTimeoutMs ?? 2_000), `${host}:${listener.port}`);
-    deliver = (event) => bus.#deliver(event);
-    return bus;
+    return new DirectWakeupBus(options.broadcasts, handlers, listener, new PeerLinks(signing, options.connectTimeoutMs ?? 2_000), `${host}:${listener.port}`);
   }
 
-  private constructor(broadcasts: EventBus, listener: WakeupListener, links: PeerLinks, address: string) {
+  private constructor(broadcasts: EventBus, handlers: Set<(event: EventEnvelope) => void>, listener: WakeupListener, links: PeerLinks, address: string) {
     this.#broadcasts = broadcasts;
+    this.#handlers = handlers;
     this.#listener = listener;
     this.#links = links;
     this.#address = address;
@@ -99,9 +101,5 @@ export class DirectWakeupBus implements EventBus {
       await this.#broadcasts.close();
     })();
     return this.#closing;
-  }
-
-  #deliver(event: EventEnvelope): void {
-    for (const handler of [...this.#handlers]) handler(event);
   }
 }
