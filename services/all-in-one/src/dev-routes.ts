@@ -48,5 +48,7 @@ export function devTokenAndDemo(options: { secret: string; cookieSecure: boolean
     // port that does not exist.
     const pagePolicy = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.cookieSecure ? [] : null } } });
     app.use('/demo', pagePolicy, express.static(DEMO_DIR, { index: 'index.html' }));
+    // The URL `npm start` prints is where a person lands first; the API has nothing at `/`.
+    app.get('/', (_req, res) => res.redirect(302, '/demo/'));
   };
 }

@@ -101,3 +101,55 @@ export class EnvReader {
     if (this.#problems.length > 0) throw new ConfigError(this.#problems);
   }
 }
+
+/** A set variable that is not one Signal reads but looks like one: most likely a misspelling. */
+export interface Lookalike {
+  name: string;
+  /** The known variable nearest to it. */
+  intended: string;
+}
+
+/**
+ * Variables in `env` that Signal would silently ignore although they look like its own: they
+ * start with one of `prefixes`, or are a small edit away from a `known` name. Never an error:
+ * other software shares the environment, so this only ever feeds a warning.
+ */
+export function lookalikeVariables(env: Env, known: readonly string[], prefixes: readonly string[]): Lookalike[] {
+  const knownSet = new Set(known);
+  const found: Lookalike[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (knownSet.has(name)) continue;
+    const nearest = nearestName(name, known);
+    if (nearest === undefined) continue;
+    if (prefixes.some((prefix) => name.startsWith(prefix)) || nearest.distance <= tolerance(nearest.name)) found.push({ name, intended: nearest.name });
+  }
+  return found;
+}
+
+/** Short names get one edit, longer ones two: `PORT` must not claim `PWD` or `HOME`-like neighbours. */
+function tolerance(name: string): number {
+  return name.length <= 8 ? 1 : 2;
+}
+
+function nearestName(name: string, known: readonly string[]): { name: string; distance: number } | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (best === undefined || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
+export function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = value;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}

@@ -3,6 +3,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { SessionGate } from '../auth/session-gate.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { loadConfig, type Config, type ProcessRole } from '../config/config.ts';
+import { misspeltVariables } from '../config/variables.ts';
 import { EventHub } from '../events/event-hub.ts';
 import { createLogger } from '../observability/logger.ts';
 import { Metrics } from '../observability/metrics.ts';
@@ -34,12 +35,14 @@ export interface PlatformOptions {
 }
 
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
-  const config = loadConfig(options.env ?? process.env, options.role, () => randomBytes(32).toString('base64url'));
+  const env = options.env ?? process.env;
+  const config = loadConfig(env, options.role, () => randomBytes(32).toString('base64url'));
   const clock = options.clock ?? systemClock;
   const destination = options.logDestination?.(config);
   const logger =
     options.logger ??
     createLogger({ level: config.http.logLevel, service: options.role, mixin: () => currentTraceIds() ?? {}, ...(destination ? { destination } : {}) });
+  for (const { name, intended } of misspeltVariables(env)) logger.warn({ variable: name, intended }, `${name} is not a Signal variable and is ignored: did you mean ${intended}?`);
   const metrics = new Metrics(options.role);
   const stores = await createStores(config.store, clock, metrics);
   const bus = await createBus(config.bus, config.http, logger, metrics, clock, config.role === 'signaling' || config.role === 'all-in-one');
