@@ -8,6 +8,7 @@ import { SAMPLE_SDP } from './sdp.ts';
 // the typecheck of these scripts, not a load test on staging.
 type Schemas = components['schemas'];
 type SdpQuery = paths['/offer']['get']['parameters']['query'];
+type PostQuery = NonNullable<paths['/offer']['post']['parameters']['query']>;
 export type SdpType = Schemas['ExpireRequest']['type'];
 export type Room = Pick<Schemas['Room'], 'uuid' | 'shortname'>;
 
@@ -75,11 +76,17 @@ export function iceServers(user: SignalUser): boolean {
   });
 }
 
+/** POSTs name their room in the query too: a room-affine ingress routes on it. */
+function postUrl(path: '/offer' | '/answer' | '/expire', room: Room): string {
+  const query: PostQuery = { room: room.uuid };
+  return `${config.baseUrl}${path}?room=${query.room}`;
+}
+
 export async function postSdp(sender: SignalUser, type: SdpType, to: string, room: Room): Promise<boolean> {
   const submission: Schemas['SdpPost'] = { to, sdp: SAMPLE_SDP, room };
   const body = JSON.stringify(submission);
   const endpoint = type === 'offer' ? ENDPOINT.postOffer : ENDPOINT.postAnswer;
-  const res = await http.asyncRequest('POST', `${config.baseUrl}/${type}`, body, params(sender.jar, endpoint, `POST /${type}`, { headers: jsonHeaders }));
+  const res = await http.asyncRequest('POST', postUrl(`/${type}`, room), body, params(sender.jar, endpoint, `POST /${type}`, { headers: jsonHeaders }));
   return check(res, { [`POST /${type}: 200`]: (r) => r.status === 200 });
 }
 
@@ -110,6 +117,6 @@ export function sdpFrom(res: Response, from: string): boolean {
 export async function expire(user: SignalUser, type: SdpType, peer: string, room: Room): Promise<boolean> {
   const request: Schemas['ExpireRequest'] = { source: user.uuid, type, destination: peer, room };
   const body = JSON.stringify(request);
-  const res = await http.asyncRequest('POST', `${config.baseUrl}/expire`, body, params(user.jar, ENDPOINT.expire, 'POST /expire', { headers: jsonHeaders }));
+  const res = await http.asyncRequest('POST', postUrl('/expire', room), body, params(user.jar, ENDPOINT.expire, 'POST /expire', { headers: jsonHeaders }));
   return check(res, { 'POST /expire: 200': (r) => r.status === 200 });
 }

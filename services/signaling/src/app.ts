@@ -21,10 +21,10 @@ export function signalingService(platform: Platform): ServiceModule {
   const body = jsonBody(config.signaling.sdpMaxBytes + 4096);
   const router = Router();
   router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
-  router.post('/offer', body, postSdp('offer', exchange, timer, validate.sdpSubmission));
+  router.post('/offer', body, postSdp('offer', exchange, timer, validate));
   router.get('/offer', getSdp('offer', exchange, timer, validate.sdpQuery));
-  router.post('/answer', body, postSdp('answer', exchange, timer, validate.sdpSubmission));
+  router.post('/answer', body, postSdp('answer', exchange, timer, validate));
   router.get('/answer', getSdp('answer', exchange, timer, validate.sdpQuery));
-  router.post('/expire', body, expire(exchange, timer, validate.expireRequest));
+  router.post('/expire', body, expire(exchange, timer, validate));
   return { name: 'signaling', paths: ['/offer', '/answer', '/expire'], router, stop: () => exchange.close() };
 }

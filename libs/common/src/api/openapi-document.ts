@@ -63,7 +63,7 @@ const TROUBLESHOOTING =
   'When troubleshooting WebRTC connections, check that the peer polling for an SDP had its counterpart sent with POST, by the right user, in the same room.';
 
 export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument {
-  const { components, SdpQuery, LoginHeaders, LogoutQuery } = wireSchemas(options);
+  const { components, SdpQuery, PostQuery, LoginHeaders, LogoutQuery } = wireSchemas(options);
   const schema = toDocumentSchemas(components);
   /** One parameter per property of an object schema of query values or headers. */
   const parametersOf = (object: TObject, where: 'query' | 'header') => {
@@ -74,6 +74,7 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
     });
   };
   const parameters = parametersOf(SdpQuery, 'query');
+  const postParameters = parametersOf(PostQuery, 'query');
   const getSdp = (type: 'offer' | 'answer') => ({
     operationId: type === 'offer' ? 'getOffer' : 'getAnswer',
     summary: `Read the latest ${type} a peer sent to the caller in a room`,
@@ -91,6 +92,7 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
     summary: `Send an ${type} to a peer in a room`,
     description: `Stores the ${type} (replacing an earlier one) for the peer to read with GET /${type}; the sender is the session's user.`,
     security: COOKIE,
+    parameters: postParameters,
     requestBody: { required: true, content: { 'application/json': { schema: ref('SdpPost'), example: seedExamples.sdpPost } } },
     responses: {
       200: json(ref('Accepted'), 'Stored', seedExamples.accepted),
@@ -143,6 +145,7 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
           summary: 'Expire the SDPs of one type between two peers in a room (both directions)',
           description: 'Called when a user joins a room again, to clear SDPs left from before. Idempotent; only the source or the destination may ask.',
           security: COOKIE,
+          parameters: postParameters,
           requestBody: { required: true, content: { 'application/json': { schema: ref('ExpireRequest'), example: seedExamples.expireRequest } } },
           responses: {
             200: json(ref('Accepted'), 'Expired (idempotent)', seedExamples.accepted),

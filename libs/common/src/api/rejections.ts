@@ -90,6 +90,15 @@ export function sdpQueryRules(limits: WireLimits): Rule[] {
   ];
 }
 
+/** The query of a POST: `room`, when given, is a uuid, given once (its match with the body is checked after). */
+export const postQueryRules: Rule[] = [
+  once({ at: '/room', reject: (value) => badRequest(isMissing(value) ? 'Invalid room: give the room uuid or leave room out' : `Invalid room ${echo(value)}`) }),
+];
+
+const otherRoom: Rule = { at: '/room', reject: (value) => badRequest(`Invalid room ${echo(value)}: not the room.uuid of the body`) };
+/** A `room` query value that is a uuid but not the body's room. */
+export const roomMismatch = (value: string): HttpError => withoutStack(otherRoom, value);
+
 export const loginHeaderRules: Rule[] = ['/x-adapt-host', '/x-adapt-handler', '/x-adapt-url'].map((at) => ({
   at,
   reject: () => badRequest(`Invalid ${at.slice(1)} header`),

@@ -85,6 +85,17 @@ const ADAPT_HEADERS = ['x-adapt-host', 'x-adapt-handler', 'x-adapt-url'] as cons
 const adaptHeader = Type.Optional(Type.String({ maxLength: 1024, description: 'Kept with the session for audit (at most 1024 characters)' }));
 const LoginHeaders = Type.Object(Object.fromEntries(ADAPT_HEADERS.map((name) => [name, adaptHeader])) as Record<(typeof ADAPT_HEADERS)[number], typeof adaptHeader>);
 
+/**
+ * POST /offer, /answer and /expire: the body names the room; the same uuid in the query lets an
+ * ingress that hashes on `room` keep every request of a room on one replica.
+ */
+const PostQuery = Type.Object({
+  room: Type.Optional({
+    ...RoomIdSchema,
+    description: "The room's uuid, equal to the body's room.uuid: lets an ingress route on it (room-affine routing); optional",
+  }),
+});
+
 const LogoutQuery = Type.Object({
   all: Type.Optional(Type.Unsafe<'true'>(Type.String({ enum: ['true'], description: 'true ends every session of the user, on every device' }))),
 });
@@ -127,6 +138,7 @@ export function wireSchemas(limits: WireLimits) {
     /** Named in the OpenAPI document's components; nested uses become references. */
     components: { Error: ErrorEnvelope, Accepted, Room, SdpPost, StoredSdp, ExpireRequest, LoginResponse, IceConfig },
     SdpQuery,
+    PostQuery,
     LoginHeaders,
     LogoutQuery,
   };

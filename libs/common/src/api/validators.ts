@@ -4,13 +4,15 @@ import type { DataValidationCxt } from 'ajv/dist/types/index.js';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { HttpError } from '../errors.ts';
 import { peerId, roomId } from './ids.ts';
-import { expireRules, loginHeaderRules, logoutQueryRules, rejection, sdpPostRules, sdpQueryRules, type Rule } from './rejections.ts';
+import { expireRules, loginHeaderRules, logoutQueryRules, postQueryRules, rejection, roomMismatch, sdpPostRules, sdpQueryRules, type Rule } from './rejections.ts';
 import { unrolledRegExp } from './unrolled-pattern.ts';
-import { MAX_BYTES, wireSchemas, type ExpireRequest, type SdpQuery, type SdpSubmission, type WireLimits } from './schemas.ts';
+import { MAX_BYTES, wireSchemas, type ExpireRequest, type RoomRef, type SdpQuery, type SdpSubmission, type WireLimits } from './schemas.ts';
 
 /** Request checks compiled once at start-up from the wire schemas; each returns typed, normalised input or throws the seed's error. */
 export interface RequestValidators {
   sdpSubmission(body: unknown): SdpSubmission;
+  /** A POST's query: its optional `room` must be the body's room (already validated). */
+  postQuery(query: Record<string, unknown>, room: RoomRef): void;
   sdpQuery(query: Record<string, unknown>): SdpQuery;
   expireRequest(body: unknown): ExpireRequest;
   /** GET /login's audit headers, '' when absent. */
@@ -75,10 +77,11 @@ function compiler() {
 
 export function compileRequestValidators(limits: WireLimits): RequestValidators {
   const compile = compiler();
-  const { components, SdpQuery, LoginHeaders, LogoutQuery } = wireSchemas(limits);
+  const { components, SdpQuery, PostQuery, LoginHeaders, LogoutQuery } = wireSchemas(limits);
   const headers = compile<Static<typeof LoginHeaders>>(LoginHeaders, loginHeaderRules);
   const logout = compile<Static<typeof LogoutQuery>>(LogoutQuery, logoutQueryRules);
   const submission = compile<SdpSubmission>(components.SdpPost, sdpPostRules(limits));
+  const postQuery = compile<Static<typeof PostQuery>>(PostQuery, postQueryRules);
   const expire = compile<ExpireRequest>(components.ExpireRequest, expireRules);
   const queryStrings = Type.Object({ ...SdpQuery.properties, wait: Type.Optional(Type.String({ pattern: wholeNumberPattern(limits.longPollMaxSeconds) })) });
   const query = compile<{ signalId: string; room: string; shortname: string; wait?: string }>(queryStrings, sdpQueryRules(limits));
@@ -89,6 +92,10 @@ export function compileRequestValidators(limits: WireLimits): RequestValidators 
       if (!submission.accepts(body, TOP_LEVEL)) throw submission.refusal(body);
       const { to, sdp, room } = body;
       return { to: peerId(to), sdp, room: { uuid: roomId(room.uuid), shortname: room.shortname } };
+    },
+    postQuery(raw, room) {
+      if (!postQuery.accepts(raw, TOP_LEVEL)) throw postQuery.refusal(raw);
+      if (raw.room !== undefined && roomId(raw.room) !== room.uuid) throw roomMismatch(raw.room);
     },
     sdpQuery(raw) {
       if (!query.accepts(raw, TOP_LEVEL)) throw query.refusal(raw);

@@ -1,11 +1,12 @@
 import type { TSchema } from '@sinclair/typebox';
+import fc from 'fast-check';
 import { HttpError } from '../../src/errors.ts';
-import { expireRules, loginHeaderRules, logoutQueryRules, sdpPostRules, sdpQueryRules, type Rule } from '../../src/api/rejections.ts';
+import { expireRules, loginHeaderRules, logoutQueryRules, postQueryRules, sdpPostRules, sdpQueryRules, type Rule } from '../../src/api/rejections.ts';
 import { wireSchemas } from '../../src/api/schemas.ts';
 import { compileRequestValidators, wholeNumberPattern } from '../../src/api/validators.ts';
 
 const LIMITS = { sdpMaxBytes: 2048, longPollMaxSeconds: 25 };
-const { components, SdpQuery, LoginHeaders, LogoutQuery } = wireSchemas(LIMITS);
+const { components, SdpQuery, PostQuery, LoginHeaders, LogoutQuery } = wireSchemas(LIMITS);
 const validators = compileRequestValidators(LIMITS);
 
 /** JSON pointers of every property a schema constrains, nested objects included. */
@@ -21,6 +22,7 @@ test.each([
   ['POST /offer, /answer', components.SdpPost, sdpPostRules(LIMITS)],
   ['POST /expire', components.ExpireRequest, expireRules],
   ['GET /offer, /answer', SdpQuery, sdpQueryRules(LIMITS)],
+  ['POST /offer, /answer, /expire query', PostQuery, postQueryRules],
   ['GET /login headers', LoginHeaders, loginHeaderRules],
   ['GET /logout', LogoutQuery, logoutQueryRules],
 ] as [string, TSchema, Rule[]][])('%s: every property the schema checks has a rule naming its message', (_route, schema, rules) => {
@@ -94,4 +96,41 @@ test('length limits at their boundaries: a 128-character shortname, 1024 latin-1
   expect(validators.expireRequest(room('a'.repeat(128))).room.shortname).toHaveLength(128);
   expect(rejected(() => validators.expireRequest(room('a'.repeat(129))))).toEqual([400, `Invalid shortname ${'a'.repeat(64)}...: lower-case letters and dashes only`]);
   expect(validators.loginHeaders({ 'x-adapt-host': 'ÿ'.repeat(1024) }).host).toHaveLength(1024);
+});
+
+test("POST ?room: absent, or the body's room.uuid in any case; otherwise 400 naming the value", () => {
+  const room = validators.sdpSubmission({ to: PEER, sdp: 'v=0', room: ROOM }).room;
+  expect(validators.postQuery({}, room)).toBeUndefined();
+  expect(validators.postQuery({ room: ROOM.uuid.toUpperCase(), other: 'ignored' }, room)).toBeUndefined();
+  const other = '00000000-0000-0000-0000-000000000002';
+  expect(rejected(() => validators.postQuery({ room: other }, room))).toEqual([400, `Invalid room ${other}: not the room.uuid of the body`]);
+  expect(rejected(() => validators.postQuery({ room: 'some-four-random-words' }, room))).toEqual([400, 'Invalid room some-four-random-words']);
+  expect(rejected(() => validators.postQuery({ room: '' }, room))).toEqual([400, 'Invalid room: give the room uuid or leave room out']);
+  expect(rejected(() => validators.postQuery({ room: [ROOM.uuid, ROOM.uuid] }, room))).toEqual([400, 'Invalid room: give it once']);
+  expect(rejected(() => validators.postQuery({ room: 'x'.repeat(100) }, room))).toEqual([400, `Invalid room ${'x'.repeat(64)}...`]);
+});
+
+test('POST ?room, any query value: accepted exactly when absent or one string naming the same uuid; every refusal is a 400 about room', () => {
+  const uuid = fc.oneof(fc.uuid(), fc.constant(ROOM.uuid), fc.constant(ROOM.uuid.toUpperCase()));
+  const text = fc.oneof(uuid, fc.string({ maxLength: 80 }), uuid.map((u) => ` ${u}`), uuid.map((u) => `${u}0`), uuid.map((u) => u.replaceAll('-', '')));
+  const value = fc.oneof(fc.constant(undefined), text, fc.array(text, { minLength: 2, maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), text, { maxKeys: 2 }));
+  const body = fc.oneof(fc.constant(ROOM.uuid), fc.uuid());
+  fc.assert(
+    fc.property(value, body, fc.dictionary(fc.constantFrom('shortname', 'to', 'Room', 'room[]'), text, { maxKeys: 2 }), (room, bodyUuid, extra) => {
+      const parsed = validators.sdpSubmission({ to: PEER, sdp: 'v=0', room: { uuid: bodyUuid, shortname: ROOM.shortname } }).room;
+      const query = room === undefined ? extra : { ...extra, room };
+      const expected = room === undefined || (typeof room === 'string' && room.toLowerCase() === bodyUuid.toLowerCase());
+      try {
+        validators.postQuery(query, parsed);
+      } catch (error) {
+        expect(expected).toBe(false);
+        expect(error).toBeInstanceOf(HttpError);
+        expect((error as HttpError).status).toBe(400);
+        expect((error as HttpError).message).toMatch(/^Invalid room[ :]/);
+        return;
+      }
+      expect(expected).toBe(true);
+    }),
+    { numRuns: 2000, seed: 22 },
+  );
 });

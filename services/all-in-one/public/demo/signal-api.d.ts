@@ -477,7 +477,10 @@ export interface operations {
     };
     postOffer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The room's uuid, equal to the body's room.uuid: lets an ingress route on it (room-affine routing); optional */
+                room?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -658,7 +661,10 @@ export interface operations {
     };
     postAnswer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The room's uuid, equal to the body's room.uuid: lets an ingress route on it (room-affine routing); optional */
+                room?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -756,7 +762,10 @@ export interface operations {
     };
     expire: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The room's uuid, equal to the body's room.uuid: lets an ingress route on it (room-affine routing); optional */
+                room?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -68,7 +68,7 @@ export class SignalClient {
   }
 
   async send(type, to, sdp, room) {
-    await this.#request(`/${type}`, { method: 'POST', body: { to, sdp, room: roomRef(room) } });
+    await this.#request(`/${type}?${roomQuery(room)}`, { method: 'POST', body: { to, sdp, room: roomRef(room) } });
   }
 
   async receive(type, from, room, options = {}) {
@@ -107,7 +107,7 @@ export class SignalClient {
   async expire(type, peer, room, options = {}) {
     const source = this.#session?.uuid;
     if (!source) throw new SignalError(0, 'Not logged in');
-    await this.#request('/expire', {
+    await this.#request(`/expire?${roomQuery(room)}`, {
       method: 'POST',
       body: { source, type, destination: peer, room: roomRef(room) },
       keepalive: options.keepalive,
@@ -246,6 +246,11 @@ export async function selectedCandidatePair(pc) {
 
 function roomRef(room) {
   return { uuid: room.uuid, shortname: room.shortname };
+}
+
+/** The room in the query too, so that an ingress hashing on `room` sends it where its GETs go. */
+function roomQuery(room) {
+  return new URLSearchParams({ room: room.uuid }).toString();
 }
 
 async function signalError(response) {

@@ -5,11 +5,13 @@ import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
 /**
  * POST /expire: clears old SDPs of one type between the user and a peer in a room (both
- * directions), typically when the user joins a room again. Idempotent.
+ * directions), typically when the user joins a room again. Idempotent. The query's optional
+ * `room` must be the body's room.
  */
-export function expire(exchange: SdpExchange, timer: HandshakeTimer, parse: RequestValidators['expireRequest']) {
+export function expire(exchange: SdpExchange, timer: HandshakeTimer, validate: Pick<RequestValidators, 'expireRequest' | 'postQuery'>) {
   return async (req: Request, res: Response): Promise<void> => {
-    const request = parse(req.body);
+    const request = validate.expireRequest(req.body);
+    validate.postQuery(req.query, request.room);
     await exchange.expire(res.locals.session.uuid, request);
     timer.expired(request.room.uuid, request.type, request.source, request.destination);
     res.json({ body: true });

@@ -6,11 +6,13 @@ import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
 /**
  * POST /offer and POST /answer: the logged-in user sends an SDP to a peer in a room. It is stored
- * (replacing an earlier one) for the peer to read; the sender is always the session's user.
+ * (replacing an earlier one) for the peer to read; the sender is always the session's user. The
+ * query's optional `room` (what a room-affine ingress routes on) must be the body's room.
  */
-export function postSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, parse: RequestValidators['sdpSubmission']) {
+export function postSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, validate: Pick<RequestValidators, 'sdpSubmission' | 'postQuery'>) {
   return async (req: Request, res: Response): Promise<void> => {
-    const submission = parse(req.body);
+    const submission = validate.sdpSubmission(req.body);
+    validate.postQuery(req.query, submission.room);
     timer.posted(await exchange.submit(type, res.locals.session.uuid, submission));
     res.json({ body: true });
   };
