@@ -129,6 +129,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly wakeups = new Counter({
+    name: 'signal_wakeups_total',
+    help: 'Wake-up hints sent to a waiting replica, by path (local: the waiter is on this replica; crossed: on another) and outcome (delivered, or dropped: not acknowledged)',
+    labelNames: ['path', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly wakeupsRefused = new Counter({
+    name: 'signal_wakeups_refused_total',
+    help: 'Requests and connections the wake-up port refused, by reason (mac, stale, replay, recipient, length, ...)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly busConnected = new Gauge({
     name: 'signal_bus_connected',
     help: '1 while the event bus is connected, 0 while long-polls fall back to store re-checks',
@@ -210,6 +224,7 @@ export class Metrics {
     if (service === 'signaling' || service === 'all-in-one') {
       for (const outcome of ['woken', 'timeout', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
       for (const outcome of ['completed', 'abandoned', 'expired_unanswered']) this.handshakes.inc({ outcome }, 0);
+      for (const path of ['local', 'crossed']) for (const outcome of ['delivered', 'dropped']) this.wakeups.inc({ path, outcome }, 0);
     }
     this.busConnected.set(1);
     this.ready.set(1);

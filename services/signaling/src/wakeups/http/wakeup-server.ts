@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Clock } from '@signal/common/clock';
+import type { WakeupHandlers } from '../wakeup-handlers.ts';
+import { ConnectionGuard } from './connection-guard.ts';
+import { decodeBatch, MAX_BODY_BYTES } from './hint-batch.ts';
+import { ReplayCache } from './replay-cache.ts';
+import { sha256, verifyHeaders } from './wakeup-mac.ts';
+
+export const WAKEUP_PATH = '/wakeups';
+
+/**
+ * Tight on purpose: a peer sends its headers and its few-KB body at once, so anything slower is
+ * not a peer. Node checks these deadlines every `connectionsCheckingInterval` (30 s by default,
+ * far too coarse for a 2 s deadline). Idle keep-alive lasts longer than the client's (4 s), so
+ * the server never closes a connection a peer is about to reuse.
+ */
+export const SERVER_LIMITS = {
+  headersTimeout: 2_000,
+  requestTimeout: 5_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 250,
+  /** Our headers take ~400 bytes: a sender cannot make the parser hold more. */
+  maxHeaderSize: 4_096,
+  maxConnections: 256,
+};
+
+export type RefusalReason =
+  | 'route'
+  | 'length'
+  | 'malformed'
+  | 'recipient'
+  | 'stale'
+  | 'mac'
+  | 'replay'
+  | 'replay_cache_full'
+  | 'body'
+  | 'timeout'
+  | 'protocol'
+  | 'evicted';
+
+export interface WakeupServerOptions {
+  port: number;
+  host: string;
+  /** This replica's wake-up address, which every MAC it accepts covers. */
+  self: string;
+  /** Requests signed with any of these are accepted. */
+  keys: readonly Buffer[];
+  clock: Clock;
+  handlers: WakeupHandlers;
+  /** A request or connection refused, with why; never its content. */
+  onRefused(reason: RefusalReason, remote: string): void;
+}
+
+const remoteOf = (socket: Socket) => `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+
+/**
+ * Takes batches of hints from other signaling replicas: `POST /wakeups`, answered 204 once its
+ * hints were handed to this replica's handlers. Everything that can be judged from the headers
+ * (route, declared length, recipient, freshness, MAC, nonce) is judged before the body is read,
+ * and a refused request's connection is closed without reading it, so a sender without the
+ * secret gets the server to hold no more than its headers.
+ */
+export class WakeupServer {
+  readonly #server: Server;
+  readonly #options: WakeupServerOptions;
+  readonly #replays = new ReplayCache();
+  readonly #guard: ConnectionGuard;
+
+  static async start(options: WakeupServerOptions): Promise<WakeupServer> {
+    const server = new WakeupServer(options);
+    await new Promise<void>((resolve, reject) => {
+      server.#server.once('error', reject);
+      server.#server.listen(options.port, options.host, () => {
+        server.#server.off('error', reject);
+        resolve();
+      });
+    });
+    return server;
+  }
+
+  private constructor(options: WakeupServerOptions) {
+    this.#options = options;
+    const { maxConnections, ...limits } = SERVER_LIMITS;
+    this.#server = createServer({ ...limits, noDelay: true }, (request, response) => void this.#handle(request, response));
+    this.#guard = new ConnectionGuard(maxConnections, () => options.onRefused('evicted', 'oldest stranger'));
+    this.#server.on('connection', (socket: Socket) => this.#guard.admit(socket));
+    this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code !== 'ECONNRESET') options.onRefused(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : 'protocol', remoteOf(socket));
+      socket.destroy();
+    });
+  }
+
+  get port(): number {
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') throw new Error('wake-up server is not listening');
+    return address.port;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#guard.closeAll();
+    await closed;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { clock, keys, self, handlers } = this.#options;
+    if (request.url !== WAKEUP_PATH || request.method !== 'POST') return this.#refuse(request, response, 404, 'route');
+    const length = Number(request.headers['content-length']);
+    if (request.headers['transfer-encoding'] !== undefined || !Number.isInteger(length) || length < 1 || length > MAX_BODY_BYTES) {
+      return this.#refuse(request, response, 413, 'length');
+    }
+    const now = clock.now();
+    const verdict = verifyHeaders(keys, self, request.headers, now);
+    if (!verdict.ok) return this.#refuse(request, response, verdict.reason === 'recipient' ? 421 : 401, verdict.reason);
+    const admitted = this.#replays.admit(verdict.nonce, verdict.timestamp, now);
+    if (admitted !== 'fresh') return this.#refuse(request, response, admitted === 'replay' ? 401 : 503, admitted === 'replay' ? 'replay' : 'replay_cache_full');
+    this.#guard.trust(request.socket);
+    const body = await readBody(request, length);
+    if (body === undefined) return;
+    const hints = sha256(body) === verdict.bodyHash ? decodeBatch(body) : undefined;
+    if (hints === undefined) return this.#refuse(request, response, 400, 'body');
+    await handlers.deliver(hints);
+    response.writeHead(204).end();
+  }
+
+  /** Answers and closes the connection: whatever the sender still sends is never read. */
+  #refuse(request: IncomingMessage, response: ServerResponse, status: number, reason: RefusalReason): void {
+    this.#options.onRefused(reason, remoteOf(request.socket));
+    response.once('finish', () => request.socket.destroy());
+    response.writeHead(status, { connection: 'close', 'content-length': 0 }).end();
+  }
+}
+
+/** The body, whose declared length was checked already; undefined when the sender left first. */
+function readBody(request: IncomingMessage, length: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(size === length ? Buffer.concat(chunks, size) : undefined));
+    request.once('close', () => resolve(undefined));
+  });
+}
