@@ -2,7 +2,7 @@
 // as they were for two things only: the baseline of bench/validators.ts (before and after in one
 // run) and the differential property test that the compiled validators behave the same.
 import { badRequest, HttpError } from '@signal/common/errors';
-import type { SdpType } from '@signal/common/ports/sdp-store';
+import type { SdpType } from '@signal/signaling/store/sdp-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHORTNAME = /^[a-z-]+$/;

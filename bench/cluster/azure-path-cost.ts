@@ -86,7 +86,7 @@ const azureEnv = {
 };
 const azureProfile = profiled('azure');
 const session = await startChildService('session', { ...azureEnv, COSMOS_CREATE_IF_MISSING: 'true', POD_NAME: 'session-0' });
-const signaling = await startChildService('signaling', { ...azureEnv, ...azureProfile.env, POD_NAME: 'signaling-0' });
+const signaling = await startChildService('signaling', { ...azureEnv, ...azureProfile.env, COSMOS_CREATE_IF_MISSING: 'true', POD_NAME: 'signaling-0' });
 const azureResult = await measure(signaling, session.url).finally(async () => {
   await Promise.all([signaling.stop(), session.stop()]);
   await broker.stop();

@@ -12,10 +12,10 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { systemClock } from '@signal/common/clock';
 import { CosmosConnection } from '@signal/common/adapters/cosmos/connection';
-import { CosmosSdpStore } from '@signal/common/adapters/cosmos/cosmos-sdp-store';
+import { CosmosSdpStore, SDP_CONTAINER } from '@signal/signaling/store/cosmos-sdp-store';
 import { ServiceBusEventBus } from '@signal/common/adapters/servicebus/service-bus-event-bus';
 import type { EventBus } from '@signal/common/ports/event-bus';
-import type { SdpStore } from '@signal/common/ports/sdp-store';
+import type { SdpStore } from '@signal/signaling/store/sdp-store';
 import { startCosmosServer } from '../../test-support/cosmos/cosmos-server.ts';
 import { exchangeReplicas } from '../../test-support/replicas/exchange-replicas.ts';
 import { runWakeupRaces, seededRandom, type RaceResult } from '../../test-support/replicas/wakeup-races.ts';
@@ -31,6 +31,7 @@ const logger = pino({ level: 'silent' });
 const cosmos = await startCosmosServer();
 const broker = await startBroker({ entities: { 'signal-events': [] } });
 const connection = await CosmosConnection.open({ endpoint: cosmos.endpoint, key: cosmos.key, database: `races-${randomUUID()}`, createIfMissing: true });
+const container = await connection.container(SDP_CONTAINER);
 
 async function startBus(replicaName: string, direct: boolean): Promise<EventBus> {
   const serviceBus = await ServiceBusEventBus.start({ connectionString: broker.connectionString, replicaName, inbox: !direct, logger });
@@ -55,8 +56,8 @@ try {
   const rows: string[] = [];
   for (const direct of [false, true]) {
     const via = direct ? 'direct wake-ups' : 'Service Bus inboxes';
-    rows.push(await race(`Cosmos stand-in, ${via}`, new CosmosSdpStore(connection, systemClock), direct));
-    rows.push(await race(`same, writes hidden ${LAG_MS} ms from token-less reads`, new LaggingSdpStore(new CosmosSdpStore(connection, systemClock), systemClock, LAG_MS), direct));
+    rows.push(await race(`Cosmos stand-in, ${via}`, new CosmosSdpStore(connection, container, systemClock), direct));
+    rows.push(await race(`same, writes hidden ${LAG_MS} ms from token-less reads`, new LaggingSdpStore(new CosmosSdpStore(connection, container, systemClock), systemClock, LAG_MS), direct));
   }
   console.log('| case | races | lost wake-ups | GETs parked first (sent ≥ 15 ms before the POST) | wake-up p50 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));

@@ -55,8 +55,8 @@ export async function launchCluster(options: LaunchOptions): Promise<LaunchedClu
   const running = new Map<string, ChildService>();
   const starting = new Set<Promise<ChildService>>();
   const start = async (pod: Pod, extra: Record<string, string> = {}) => {
-    // The session pod creates the database and containers; the others verify them.
-    const own = pod.role === 'session' ? { COSMOS_CREATE_IF_MISSING: 'true' } : {};
+    // Session creates the database and its container, signaling its SDP container; ice verifies.
+    const own = pod.role === 'ice' ? {} : { COSMOS_CREATE_IF_MISSING: 'true' };
     const spawned = spawnService(pod.role, { ...backends, ...own, ...options.env(pod), ...extra, POD_NAME: pod.name }, options.spawn?.(pod));
     starting.add(spawned);
     try {

@@ -4,7 +4,7 @@ import { loadConfig } from '@signal/common/config/config';
 import { EventHub } from '@signal/common/events/event-hub';
 import { Metrics } from '@signal/common/observability/metrics';
 import type { EventBus } from '@signal/common/ports/event-bus';
-import type { SdpStore } from '@signal/common/ports/sdp-store';
+import type { SdpStore } from '@signal/signaling/store/sdp-store';
 import { SdpExchange } from '@signal/signaling/domain/sdp-exchange';
 import { testEnv } from '../signal/harness.ts';
 

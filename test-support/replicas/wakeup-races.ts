@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { peerId, roomId } from '@signal/common/api/ids';
-import type { SdpType } from '@signal/common/ports/sdp-store';
+import type { SdpType } from '@signal/signaling/store/sdp-store';
 import type { ExchangeReplica } from './exchange-replicas.ts';
 
 export interface RaceOptions {

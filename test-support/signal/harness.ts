@@ -29,11 +29,11 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
   };
 }
 
-const SERVICES: Record<ProcessRole, (platform: Platform) => ServiceModule[]> = {
-  session: (p) => [sessionService(p)],
-  signaling: (p) => [signalingService(p)],
-  ice: (p) => [iceService(p)],
-  'all-in-one': (p) => [sessionService(p), signalingService(p), iceService(p)],
+const SERVICES: Record<ProcessRole, (platform: Platform) => Promise<ServiceModule[]>> = {
+  session: async (p) => [sessionService(p)],
+  signaling: async (p) => [await signalingService(p)],
+  ice: async (p) => [iceService(p)],
+  'all-in-one': async (p) => [sessionService(p), await signalingService(p), iceService(p)],
 };
 
 export interface TestSignal extends RunningService {

@@ -1,5 +1,5 @@
 import type { Clock } from '@signal/common/clock';
-import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter, UnansweredEnd } from '@signal/common/ports/sdp-store';
+import type { SdpKey, SdpRecord, SdpStore, SdpWrite, SlotWaiter, UnansweredEnd } from '@signal/signaling/store/sdp-store';
 
 const slotOf = (key: SdpKey) => `${key.room}|${key.type}|${key.from}|${key.to}`;
 

@@ -8,7 +8,7 @@ import { devRoutes } from './dev-routes.ts';
 /** All three services in one process, routed by path as the cluster's ingress does. */
 await runMain({
   role: 'all-in-one',
-  services: (platform) => [sessionService(platform), signalingService(platform), iceService(platform)],
+  services: async (platform) => [sessionService(platform), await signalingService(platform), iceService(platform)],
   extra: devRoutes,
   logDestination: (config) => devLogDestination(config),
   onListening: ({ platform, port }) => {

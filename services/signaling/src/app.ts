@@ -9,11 +9,13 @@ import { SdpExchange } from './domain/sdp-exchange.ts';
 import { expire } from './handlers/expire.ts';
 import { getSdp } from './handlers/get-sdp.ts';
 import { postSdp } from './handlers/post-sdp.ts';
+import { openSdpStore } from './store/open-sdp-store.ts';
 
-/** The signaling service: peers exchange SDP offers and answers through it. */
-export function signalingService(platform: Platform): ServiceModule {
+/** The signaling service: peers exchange SDP offers and answers through it, kept in its own SDP store. */
+export async function signalingService(platform: Platform): Promise<ServiceModule> {
   const { config, stores, events, clock, metrics } = platform;
-  const exchange = new SdpExchange({ sdps: stores.sdps, events, clock, metrics, config: config.signaling });
+  const sdps = await openSdpStore(stores.backing, clock, metrics);
+  const exchange = new SdpExchange({ sdps, events, clock, metrics, config: config.signaling });
   const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
   metrics.countWaitersWith(() => exchange.waiting, config.signaling.longPollMaxPerReplica);
   const validate = compileRequestValidators(config.signaling);
@@ -26,5 +28,12 @@ export function signalingService(platform: Platform): ServiceModule {
   router.post('/answer', body, postSdp('answer', exchange, timer, validate));
   router.get('/answer', getSdp('answer', exchange, timer, validate.sdpQuery));
   router.post('/expire', body, expire(exchange, timer, validate));
-  return { name: 'signaling', paths: ['/offer', '/answer', '/expire'], router, stop: () => exchange.close() };
+  return {
+    name: 'signaling',
+    paths: ['/offer', '/answer', '/expire'],
+    router,
+    stop: () => exchange.close(),
+    close: () => sdps.close(),
+    dependencies: { sdp_store: () => sdps.ping() },
+  };
 }

@@ -1,4 +1,4 @@
 import { runMain } from '@signal/common/http/serve';
 import { signalingService } from './app.ts';
 
-await runMain({ role: 'signaling', services: (platform) => [signalingService(platform)] });
+await runMain({ role: 'signaling', services: async (platform) => [await signalingService(platform)] });

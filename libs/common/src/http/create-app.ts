@@ -18,6 +18,10 @@ export interface ServiceModule {
   router: Router;
   /** Called on SIGTERM before the server drains: answer long-polls, stop timers. */
   stop?: () => void;
+  /** Called once the server drained, before the shared dependencies close: the service's own stores. */
+  close?: () => Promise<void>;
+  /** The service's own dependencies by `signal_dependency_up` name, each resolving when it answers. */
+  dependencies?: Record<string, () => Promise<void>>;
 }
 
 /**
@@ -55,7 +59,7 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   // take one (json-body.ts).
   for (const limit of rateLimits(config, metrics, logger)) app.use(limit);
   app.use(identityEncodingOnly);
-  healthRoutes(app, platform, isShuttingDown);
+  healthRoutes(app, platform, services, isShuttingDown);
   app.get('/openapi.json', serveOpenApi(documentOptionsOf(config)));
   extra?.(app);
   const methods = methodAnswers(app);

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Platform } from '../runtime/platform.ts';
+import type { ServiceModule } from './create-app.ts';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -11,8 +12,8 @@ const PING_TIMEOUT_MS = 2000;
  * Instead each request that needs it answers 503, and `signal_dependency_up` (checked at scrape
  * time) drives the alerts.
  */
-export function healthRoutes(router: Express, platform: Platform, isShuttingDown: () => boolean): void {
-  platform.metrics.checkDependenciesWith(() => dependencyStates(platform));
+export function healthRoutes(router: Express, platform: Platform, services: ServiceModule[], isShuttingDown: () => boolean): void {
+  platform.metrics.checkDependenciesWith(() => dependencyStates(platform, services));
   router.get('/healthz', (_req, res) => {
     res.json({ body: 'ok' });
   });
@@ -27,11 +28,11 @@ export function healthRoutes(router: Express, platform: Platform, isShuttingDown
   });
 }
 
-/** Whether each store answers a ping within the request deadline. */
-async function dependencyStates(platform: Platform): Promise<Record<string, boolean>> {
+/** Whether each store (the shared session store, each service's own) answers a ping within the request deadline. */
+async function dependencyStates(platform: Platform, services: ServiceModule[]): Promise<Record<string, boolean>> {
   const checks: [string, Promise<void>][] = [
     ['session_store', platform.stores.sessions.ping()],
-    ['sdp_store', platform.stores.sdps.ping()],
+    ...services.flatMap((service) => Object.entries(service.dependencies ?? {}).map(([name, ping]): [string, Promise<void>] => [name, ping()])),
   ];
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, 'timeout').unref());
   const results = await Promise.all(

@@ -26,7 +26,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Tests capture log lines through it. */
   logger?: Logger;
-  services: (platform: Platform) => ServiceModule[];
+  /** A service may open its own stores on the platform's backing first, hence the promise. */
+  services: (platform: Platform) => ServiceModule[] | Promise<ServiceModule[]>;
   extra?: (platform: Platform) => ExtraRoutes;
   /** Log lines go here instead of stdout as JSON when it returns a stream (see PlatformOptions). */
   logDestination?: (config: Config) => DestinationStream | undefined;
@@ -40,7 +41,13 @@ export interface StartOptions {
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { role, env, clock, logger } = options;
   const platform = await createPlatform({ role, env, clock, logger, logDestination: options.logDestination });
-  const services = options.services(platform);
+  let services: ServiceModule[];
+  try {
+    services = await options.services(platform);
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
   let shuttingDown = false;
   const app = createApp(platform, services, () => shuttingDown, options.extra?.(platform));
   const { port: wanted, host, maxConnections } = platform.config.http;
@@ -81,6 +88,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
+      await Promise.allSettled(services.map((service) => service.close?.()));
       await platform.close();
     })();
     return finished;

@@ -1,4 +1,15 @@
-import type { SdpRecord, SdpType } from './sdp-store.ts';
+/** An SDP record as signaling stores it, carried by a wake-up; the bus only moves it. */
+export interface CarriedSdpRecord {
+  room: string;
+  type: 'offer' | 'answer';
+  from: string;
+  to: string;
+  sdp: string;
+  shortname: string;
+  createdAt: number;
+  expiresAt: number;
+  offeredAt?: number;
+}
 
 /** What replicas tell each other. Payloads never carry credentials; `sdp.posted` may carry the SDP it announces. */
 export interface EventPayloads {
@@ -7,7 +18,7 @@ export interface EventPayloads {
    * is small enough to carry), answers the waiter without a store read; otherwise `token` lets
    * that read see the write.
    */
-  'sdp.posted': { room: string; type: SdpType; from: string; to: string; token?: string; record?: SdpRecord };
+  'sdp.posted': { room: string; type: 'offer' | 'answer'; from: string; to: string; token?: string; record?: CarriedSdpRecord };
   /** Broadcast to every replica of every service: session caches drop the session. */
   'session.revoked': { sessionId: string };
 }

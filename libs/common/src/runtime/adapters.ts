@@ -1,45 +1,54 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { BusConfig, Config, StoreConfig } from '../config/config.ts';
+import type { BusConfig, Config, CosmosConfig, StoreConfig } from '../config/config.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { EventBus } from '../ports/event-bus.ts';
-import type { SdpStore } from '../ports/sdp-store.ts';
 import type { SessionStore } from '../ports/session-store.ts';
+import type { CosmosConnection } from '../adapters/cosmos/connection.ts';
 import { ByteBudget } from '../adapters/memory/byte-budget.ts';
 import { InProcessBus } from '../adapters/memory/in-process-bus.ts';
-import { MemorySdpStore } from '../adapters/memory/memory-sdp-store.ts';
 import { MemorySessionStore } from '../adapters/memory/memory-session-store.ts';
-import { InstrumentedSdpStore, InstrumentedSessionStore } from './instrumented-stores.ts';
+import { InstrumentedSessionStore } from './instrumented-stores.ts';
+
+/**
+ * What a service builds its own stores on, shared with the session store: the process's one
+ * memory budget (whichever fills memory, the process has one heap), or its one Cosmos client.
+ */
+export type StoreBacking = { kind: 'memory'; budget: ByteBudget } | { kind: 'cosmos'; connection: CosmosConnection; config: CosmosConfig };
 
 export interface Stores {
   sessions: SessionStore;
-  sdps: SdpStore;
+  backing: StoreBacking;
+  /** Closes the session store and lets go of the backing (a service closes its own stores first). */
+  close(): Promise<void>;
 }
 
 /**
- * Picks the store adapters named by STORE. Cloud SDKs are imported only when chosen, so a
- * memory-mode process never loads them.
+ * Opens the session store named by STORE, on a backing the services share. Cloud SDKs are
+ * imported only when chosen, so a memory-mode process never loads them.
  */
 export async function createStores(config: StoreConfig, clock: Clock, metrics: Metrics): Promise<Stores> {
   if (config.kind === 'memory') {
-    // One budget for both: whichever fills memory, sessions or SDPs, the process has one heap.
     const budget = new ByteBudget(config.maxBytes, clock);
     metrics.measureMemoryStoreWith(budget);
-    return {
-      sessions: new InstrumentedSessionStore(new MemorySessionStore(clock, budget), metrics, 'memory'),
-      sdps: new InstrumentedSdpStore(new MemorySdpStore(clock, budget), metrics, 'memory'),
-    };
+    const sessions = new InstrumentedSessionStore(new MemorySessionStore(clock, budget), metrics, 'memory');
+    return { sessions, backing: { kind: 'memory', budget }, close: () => sessions.close() };
   }
-  const { openCosmosStores } = await import('../adapters/cosmos/open-cosmos-stores.ts');
-  const stores = await openCosmosStores({
+  const { CosmosConnection } = await import('../adapters/cosmos/connection.ts');
+  const { CosmosSessionStore } = await import('../adapters/cosmos/cosmos-session-store.ts');
+  const connection = await CosmosConnection.open({
     ...config.cosmos,
-    clock,
     onRequestCharge: (op, ru) => metrics.cosmosRequestUnits.inc({ op }, ru),
     onThrottle: (op) => metrics.cosmosThrottled.inc({ op }),
   });
+  const sessions = new InstrumentedSessionStore(new CosmosSessionStore(connection, clock), metrics, 'cosmos');
   return {
-    sessions: new InstrumentedSessionStore(stores.sessions, metrics, 'cosmos'),
-    sdps: new InstrumentedSdpStore(stores.sdps, metrics, 'cosmos'),
+    sessions,
+    backing: { kind: 'cosmos', connection, config: config.cosmos },
+    async close() {
+      await sessions.close();
+      connection.release();
+    },
   };
 }
 

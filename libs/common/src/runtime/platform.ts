@@ -60,7 +60,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     sessions,
     async close() {
       events.close();
-      await Promise.allSettled([bus.close(), stores.sessions.close(), stores.sdps.close()]);
+      await Promise.allSettled([bus.close(), stores.close()]);
     },
   };
 }

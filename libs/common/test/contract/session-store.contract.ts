@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../src/clock.ts';
 import type { Session, SessionStore } from '../../src/ports/session-store.ts';
-import { MINUTE, type StoreFactory, freshStorePerTest, inParallel } from './store-contract-support.ts';
+import { MINUTE, type StoreFactory, freshStorePerTest, inParallel } from '../../../../test-support/stores/store-contract-support.ts';
 
 function newSession(clock: Clock, overrides: Partial<Session> = {}): Session {
   return {

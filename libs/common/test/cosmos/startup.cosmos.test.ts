@@ -31,20 +31,26 @@ async function provision(database: string, ...containers: ContainerDefinition[])
   for (const container of containers) await db.containers.create(container);
 }
 
+/** Opens the connection and, on it, a service's own container, as signaling does at start-up. */
+async function openBoth(options: CosmosConnectionOptions): Promise<void> {
+  const connection = await CosmosConnection.open(options);
+  try {
+    await connection.container(sdpsSpec);
+  } finally {
+    connection.release();
+  }
+}
+
 async function openError(options: CosmosConnectionOptions): Promise<string> {
-  const opened = await CosmosConnection.open(options).then(
-    (connection) => {
-      connection.release();
-      return 'opened';
-    },
+  return openBoth(options).then(
+    () => 'opened',
     (error: Error) => error.message,
   );
-  return opened;
 }
 
 test('createIfMissing creates the database and both containers with the settings the adapters need', async () => {
   const options = optionsFor(true);
-  (await CosmosConnection.open(options)).release();
+  await openBoth(options);
   const database = raw.database(options.database!);
   for (const spec of [sessionsSpec, sdpsSpec]) {
     const { resource } = await database.container(spec.id).read();
@@ -54,18 +60,18 @@ test('createIfMissing creates the database and both containers with the settings
       indexingPolicy: { includedPaths: [], excludedPaths: [{ path: '/*' }] },
     });
   }
-  (await CosmosConnection.open({ ...options, createIfMissing: false })).release();
+  await openBoth({ ...options, createIfMissing: false });
 });
 
 test('replicas starting together with createIfMissing all succeed', async () => {
   const options = optionsFor(true);
-  const connections = await Promise.all([1, 2, 3].map(() => CosmosConnection.open(options)));
-  for (const connection of connections) connection.release();
+  await Promise.all([1, 2, 3].map(() => openBoth(options)));
 });
 
 test('custom database and container names are used', async () => {
-  const options = { ...optionsFor(true), sessionsContainer: 'signal-sessions', sdpsContainer: 'signal-sdps' };
-  (await CosmosConnection.open(options)).release();
+  const options = { ...optionsFor(true), sessionsContainer: 'signal-sessions' };
+  const connection = await CosmosConnection.open(options);
+  await connection.container({ ...sdpsSpec, id: 'signal-sdps' }).finally(() => connection.release());
   await expect(raw.database(options.database!).container('signal-sdps').read()).resolves.toMatchObject({ statusCode: 200 });
   await expect(raw.database(options.database!).container('signal-sessions').read()).resolves.toMatchObject({ statusCode: 200 });
 });
@@ -103,7 +109,7 @@ test('indexing mode none is accepted as indexing nothing', async () => {
   const options = optionsFor(false);
   const none = { indexingMode: 'none', automatic: false } as const;
   await provision(options.database!, { ...definitionFor(sessionsSpec), indexingPolicy: none }, { ...definitionFor(sdpsSpec), indexingPolicy: none });
-  (await CosmosConnection.open(options)).release();
+  await openBoth(options);
 });
 
 test('an endpoint that does not answer is named with its variable, within the deadline', async () => {
@@ -120,7 +126,7 @@ test('the signature Signal computes from the key is the one the SDK computes, an
   const sdkSigned = new CosmosClient({ endpoint: server.endpoint, key: server.key, connectionPolicy: { enableEndpointDiscovery: false } });
   const options = optionsFor(true);
   try {
-    (await CosmosConnection.open(options)).release();
+    await openBoth(options);
     const { resources } = await sdkSigned.database(options.database!).containers.readAll().fetchAll();
     expect(resources.map(({ id }) => id).sort()).toEqual(['sdps', 'sessions']);
   } finally {

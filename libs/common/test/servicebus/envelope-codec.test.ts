@@ -1,9 +1,8 @@
 import { fromServiceBusMessage, toServiceBusMessage } from '../../src/adapters/servicebus/envelope-codec.ts';
-import { EVENT_SCHEMA_VERSION, type EventEnvelope } from '../../src/ports/event-bus.ts';
-import type { SdpRecord } from '../../src/ports/sdp-store.ts';
+import { EVENT_SCHEMA_VERSION, type CarriedSdpRecord, type EventEnvelope } from '../../src/ports/event-bus.ts';
 
 const slot = { room: 'room-1', type: 'offer', from: 'alice', to: 'bob' } as const;
-const record: SdpRecord = { ...slot, sdp: 'v=0\r\n', shortname: 'r', createdAt: 1, expiresAt: 2 };
+const record: CarriedSdpRecord = { ...slot, sdp: 'v=0\r\n', shortname: 'r', createdAt: 1, expiresAt: 2 };
 
 function posted(data: Record<string, unknown>): EventEnvelope {
   return { version: EVENT_SCHEMA_VERSION, id: 'e1', kind: 'sdp.posted', data: data as never, origin: 'a', publishedAt: 0 };

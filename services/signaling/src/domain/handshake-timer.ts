@@ -1,6 +1,6 @@
 import type { Clock } from '@signal/common/clock';
 import type { Metrics } from '@signal/common/observability/metrics';
-import type { SdpRecord, SdpType } from '@signal/common/ports/sdp-store';
+import type { SdpRecord, SdpType } from '../store/sdp-store.ts';
 
 const MAX_TRACKED = 100_000;
 

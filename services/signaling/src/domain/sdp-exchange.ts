@@ -4,7 +4,7 @@ import type { Clock } from '@signal/common/clock';
 import { badRequest, forbidden, HttpError } from '@signal/common/errors';
 import type { EventHub } from '@signal/common/events/event-hub';
 import { MAX_CARRIED_SDP_LENGTH } from '@signal/common/ports/event-bus';
-import type { SdpKey, SdpRecord, SdpStore, SdpType } from '@signal/common/ports/sdp-store';
+import type { SdpKey, SdpRecord, SdpStore, SdpType } from '../store/sdp-store.ts';
 import type { SignalingConfig } from '@signal/common/config/config';
 import type { Metrics } from '@signal/common/observability/metrics';
 import { LongPollQuota } from './long-poll-quota.ts';

@@ -1,5 +1,5 @@
 import type { Clock } from '@signal/common/clock';
-import type { SdpKey, SdpRecord, SdpStore } from '@signal/common/ports/sdp-store';
+import type { SdpKey, SdpRecord, SdpStore } from '../store/sdp-store.ts';
 
 /** Entries kept before expired ones are swept. */
 const SWEEP_AT = 10_000;

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { StoredSdp } from '@signal/common/api/schemas';
 import type { RequestValidators } from '@signal/common/api/validators';
-import type { SdpType } from '@signal/common/ports/sdp-store';
+import type { SdpType } from '../store/sdp-store.ts';
 import type { HandshakeTimer } from '../domain/handshake-timer.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 

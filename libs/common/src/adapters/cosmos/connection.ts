@@ -2,53 +2,57 @@ import { type Container, CosmosClient, type CosmosClientOptions } from '@azure/c
 import { DefaultAzureCredential } from '@azure/identity';
 import { DependencyUnavailableError } from '../../errors.ts';
 import { CosmosCaller } from './caller.ts';
-import { prepareContainers } from './containers.ts';
+import { type ContainerSpec, type DatabaseSpec, prepareContainer, prepareDatabase } from './containers.ts';
 import { masterKeyTokenProvider } from './master-key-signer.ts';
 import { COSMOS_DEFAULTS, type CosmosStoreOptions } from './options.ts';
 
 export type CosmosConnectionOptions = Omit<CosmosStoreOptions, 'clock'>;
 
 /**
- * The process's one CosmosClient (as Azure advises) with its verified containers, shared by the
- * stores built on it. The client is disposed once the opener and every store have let go.
+ * The process's one CosmosClient (as Azure advises) with its verified database and sessions
+ * container, shared by the stores built on it; a service opens its own containers on it with
+ * `container`. The client is disposed once the opener and every store have let go.
  */
 export class CosmosConnection {
   readonly sessions: Container;
-  readonly sdps: Container;
   readonly caller: CosmosCaller;
   readonly #client: CosmosClient;
+  readonly #database: DatabaseSpec;
+  readonly #options: CosmosConnectionOptions;
   #holders = 1;
 
-  private constructor(client: CosmosClient, caller: CosmosCaller, containers: { sessions: Container; sdps: Container }) {
+  private constructor(client: CosmosClient, caller: CosmosCaller, database: DatabaseSpec, options: CosmosConnectionOptions, sessions: Container) {
     this.#client = client;
     this.caller = caller;
-    this.sessions = containers.sessions;
-    this.sdps = containers.sdps;
+    this.#database = database;
+    this.#options = options;
+    this.sessions = sessions;
   }
 
-  /** Connects and checks (or creates) database and containers; the caller holds it until `release()`. */
+  /** Connects and checks (or creates) the database and the sessions container; the caller holds it until `release()`. */
   static async open(options: CosmosConnectionOptions): Promise<CosmosConnection> {
     const requestTimeoutMs = options.requestTimeoutMs ?? COSMOS_DEFAULTS.requestTimeoutMs;
     const client = createCosmosClient(options.endpoint, options.key, requestTimeoutMs, options.preferredRegions);
     const caller = new CosmosCaller(requestTimeoutMs, { onRequestCharge: options.onRequestCharge, onThrottle: options.onThrottle });
+    const database = { variable: 'COSMOS_DATABASE', id: options.database ?? COSMOS_DEFAULTS.database };
+    const sessions = { variable: 'COSMOS_SESSIONS_CONTAINER', id: options.sessionsContainer ?? COSMOS_DEFAULTS.sessionsContainer, partitionKeyPath: '/id' };
     try {
-      const containers = await prepareContainers(
-        client,
-        caller,
-        { variable: 'COSMOS_DATABASE', id: options.database ?? COSMOS_DEFAULTS.database },
-        {
-          sessions: { variable: 'COSMOS_SESSIONS_CONTAINER', id: options.sessionsContainer ?? COSMOS_DEFAULTS.sessionsContainer, partitionKeyPath: '/id' },
-          sdps: { variable: 'COSMOS_SDPS_CONTAINER', id: options.sdpsContainer ?? COSMOS_DEFAULTS.sdpsContainer, partitionKeyPath: '/room' },
-        },
-        options.createIfMissing,
-      );
-      return new CosmosConnection(client, caller, containers);
+      const container = await namingTheEndpoint(options.endpoint, async () => {
+        await prepareDatabase(client, caller, database, options.createIfMissing);
+        return prepareContainer(client.database(database.id), caller, database, sessions, options.createIfMissing);
+      });
+      return new CosmosConnection(client, caller, database, options, container);
     } catch (error) {
       client.dispose();
-      if (!(error instanceof DependencyUnavailableError)) throw error;
-      const reason = error.cause instanceof Error ? error.cause.message : String(error.cause);
-      throw new Error(`Cosmos DB at COSMOS_ENDPOINT "${options.endpoint}" is unavailable: ${reason}`, { cause: error });
+      throw error;
     }
+  }
+
+  /** Checks (or, when allowed, creates) one more container in the database; rejects naming its variable. */
+  container(spec: ContainerSpec): Promise<Container> {
+    return namingTheEndpoint(this.#options.endpoint, () =>
+      prepareContainer(this.#client.database(this.#database.id), this.caller, this.#database, spec, this.#options.createIfMissing),
+    );
   }
 
   retain(): void {
@@ -58,6 +62,17 @@ export class CosmosConnection {
   release(): void {
     this.#holders -= 1;
     if (this.#holders === 0) this.#client.dispose();
+  }
+}
+
+/** An unreachable account is reported as a start-up error naming COSMOS_ENDPOINT. */
+async function namingTheEndpoint<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof DependencyUnavailableError)) throw error;
+    const reason = error.cause instanceof Error ? error.cause.message : String(error.cause);
+    throw new Error(`Cosmos DB at COSMOS_ENDPOINT "${endpoint}" is unavailable: ${reason}`, { cause: error });
   }
 }
 

@@ -18,17 +18,8 @@ const INDEX_NOTHING: IndexingPolicy = { indexingMode: 'consistent', automatic: t
 
 const CREATE_HINT = 'create it or set COSMOS_CREATE_IF_MISSING=true';
 
-/**
- * Finds (or, when allowed, creates) the database and containers, then checks that each container
- * has the settings the adapters rely on. Throws an Error naming the variable at fault.
- */
-export async function prepareContainers<K extends string>(
-  client: CosmosClient,
-  caller: CosmosCaller,
-  databaseSpec: DatabaseSpec,
-  containerSpecs: Record<K, ContainerSpec>,
-  createIfMissing: boolean,
-): Promise<Record<K, Container>> {
+/** Finds (or, when allowed, creates) the database. Throws an Error naming its variable when it is missing. */
+export async function prepareDatabase(client: CosmosClient, caller: CosmosCaller, databaseSpec: DatabaseSpec, createIfMissing: boolean): Promise<void> {
   const database = client.database(databaseSpec.id);
   await ensure(
     () => caller.find('startup', (options) => database.read(options)),
@@ -36,14 +27,13 @@ export async function prepareContainers<K extends string>(
     `${databaseSpec.variable} "${databaseSpec.id}" does not exist; ${CREATE_HINT}`,
     createIfMissing,
   );
-  const containers = {} as Record<K, Container>;
-  for (const name of Object.keys(containerSpecs) as K[]) {
-    containers[name] = await prepareContainer(database, caller, databaseSpec, containerSpecs[name], createIfMissing);
-  }
-  return containers;
 }
 
-async function prepareContainer(
+/**
+ * Finds (or, when allowed, creates) one container, then checks that it has the settings the
+ * adapters rely on. Throws an Error naming the variable at fault.
+ */
+export async function prepareContainer(
   database: Database,
   caller: CosmosCaller,
   databaseSpec: DatabaseSpec,

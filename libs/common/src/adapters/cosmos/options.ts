@@ -10,8 +10,6 @@ export interface CosmosStoreOptions {
   database?: string;
   /** `COSMOS_SESSIONS_CONTAINER`, default `sessions`. */
   sessionsContainer?: string;
-  /** `COSMOS_SDPS_CONTAINER`, default `sdps`. */
-  sdpsContainer?: string;
   /** `COSMOS_CREATE_IF_MISSING`: create what is absent instead of refusing to start. */
   createIfMissing: boolean;
   /** Deadline of one store call, retries included. Default 2000. */
@@ -28,6 +26,5 @@ export interface CosmosStoreOptions {
 export const COSMOS_DEFAULTS = {
   database: 'signal',
   sessionsContainer: 'sessions',
-  sdpsContainer: 'sdps',
   requestTimeoutMs: 2000,
 } as const;

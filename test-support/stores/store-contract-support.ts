@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/clock.ts';
+import { ManualClock } from '@signal/common/clock';
 
 /** Builds a store around the suite's clock. */
 export type StoreFactory<S> = (clock: ManualClock) => S | Promise<S>;

@@ -1,5 +1,5 @@
 import { Constants, type Container, type ItemDefinition, type PatchOperation } from '@azure/cosmos';
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '@signal/common/clock';
 import {
   liveWaiters,
   recordSlotExpiry,
@@ -10,11 +10,12 @@ import {
   type SdpWrite,
   type SlotWaiter,
   type UnansweredEnd,
-} from '../../ports/sdp-store.ts';
-import type { CosmosResponse } from './caller.ts';
-import type { CosmosConnection } from './connection.ts';
-import { DependencyUnavailableError } from '../../errors.ts';
-import { isIdPart, storedFields, ttlSeconds } from './documents.ts';
+} from './sdp-store.ts';
+import type { CosmosResponse } from '@signal/common/adapters/cosmos/caller';
+import type { CosmosConnection } from '@signal/common/adapters/cosmos/connection';
+import type { ContainerSpec } from '@signal/common/adapters/cosmos/containers';
+import { DependencyUnavailableError } from '@signal/common/errors';
+import { isIdPart, storedFields, ttlSeconds } from '@signal/common/adapters/cosmos/documents';
 import { KnownItems } from './known-items.ts';
 
 /** `<type>.<from>.<to>`, unique within the room's partition; undefined when a part cannot be in an id. */
@@ -53,6 +54,9 @@ const CONFLICT = 409;
 
 const tokenOf = (response: CosmosResponse) => response.headers[Constants.HttpHeaders.SessionToken] as string | undefined;
 
+/** The SDP container (`COSMOS_SDPS_CONTAINER`, default `sdps`), partitioned by room. */
+export const SDP_CONTAINER: ContainerSpec = { variable: 'COSMOS_SDPS_CONTAINER', id: 'sdps', partitionKeyPath: '/room' };
+
 /**
  * SDPs in the `sdps` container, partitioned by room, one item per slot. Writes are patches, so
  * the record and the waiters written by other replicas never overwrite each other, and each
@@ -65,10 +69,10 @@ export class CosmosSdpStore implements SdpStore {
   readonly #known = new KnownItems();
   #closed = false;
 
-  constructor(connection: CosmosConnection, clock: Clock) {
+  constructor(connection: CosmosConnection, container: Container, clock: Clock) {
     connection.retain();
     this.#connection = connection;
-    this.#container = connection.sdps;
+    this.#container = container;
     this.#clock = clock;
   }
 

@@ -1,12 +1,10 @@
 import { CosmosConnection } from '../../src/adapters/cosmos/connection.ts';
-import { CosmosSdpStore } from '../../src/adapters/cosmos/cosmos-sdp-store.ts';
 import { CosmosSessionStore } from '../../src/adapters/cosmos/cosmos-session-store.ts';
 import { type CosmosTarget, cosmosTestTargets } from '../../../../test-support/cosmos/targets.ts';
-import { runSdpStoreContract } from './sdp-store.contract.ts';
 import { runSessionStoreContract } from './session-store.contract.ts';
 
 for (const source of cosmosTestTargets()) {
-  describe(`Cosmos stores on ${source.name}`, () => {
+  describe(`Cosmos session store on ${source.name}`, () => {
     let target: CosmosTarget;
     let connection: CosmosConnection;
 
@@ -21,6 +19,5 @@ for (const source of cosmosTestTargets()) {
     });
 
     runSessionStoreContract(source.name, (clock) => new CosmosSessionStore(connection, clock));
-    runSdpStoreContract(source.name, (clock) => new CosmosSdpStore(connection, clock));
   });
 }

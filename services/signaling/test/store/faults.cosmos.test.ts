@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ManualClock } from '../../src/clock.ts';
-import { DependencyUnavailableError } from '../../src/errors.ts';
-import { openCosmosStores } from '../../src/adapters/cosmos/open-cosmos-stores.ts';
-import type { SdpStore, SdpRecord } from '../../src/ports/sdp-store.ts';
-import type { SessionStore } from '../../src/ports/session-store.ts';
+import { ManualClock } from '@signal/common/clock';
+import { DependencyUnavailableError } from '@signal/common/errors';
+import { CosmosConnection } from '@signal/common/adapters/cosmos/connection';
+import { CosmosSessionStore } from '@signal/common/adapters/cosmos/cosmos-session-store';
+import type { SessionStore } from '@signal/common/ports/session-store';
+import { CosmosSdpStore, SDP_CONTAINER } from '../../src/store/cosmos-sdp-store.ts';
+import type { SdpStore, SdpRecord } from '../../src/store/sdp-store.ts';
 import { type CosmosTestServer, startCosmosServer } from '../../../../test-support/cosmos/cosmos-server.ts';
 
 const DEADLINE_MS = 400;
@@ -21,14 +23,17 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   server = await startCosmosServer();
-  ({ sessions, sdps } = await openCosmosStores({
+  // Both stores on one connection, as in a signaling process.
+  const connection = await CosmosConnection.open({
     endpoint: server.endpoint,
     key: server.key,
     createIfMissing: true,
     requestTimeoutMs: DEADLINE_MS,
-    clock,
     onThrottle: (op) => throttles.push(op),
-  }));
+  });
+  sessions = new CosmosSessionStore(connection, clock);
+  sdps = new CosmosSdpStore(connection, await connection.container(SDP_CONTAINER), clock);
+  connection.release();
 });
 
 afterEach(async () => {

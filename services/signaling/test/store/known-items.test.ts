@@ -1,4 +1,4 @@
-import { KnownItems } from '../../src/adapters/cosmos/known-items.ts';
+import { KnownItems } from '../../src/store/known-items.ts';
 
 test('an item is known until its ttl (less a second of margin) runs out, for at most a minute', () => {
   const known = new KnownItems();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../src/clock.ts';
-import type { SdpKey, SdpRecord, SdpStore } from '../../src/ports/sdp-store.ts';
-import { MINUTE, type StoreFactory, freshStorePerTest, inParallel } from './store-contract-support.ts';
+import type { Clock } from '@signal/common/clock';
+import type { SdpKey, SdpRecord, SdpStore } from '../../src/store/sdp-store.ts';
+import { MINUTE, type StoreFactory, freshStorePerTest, inParallel } from '../../../../test-support/stores/store-contract-support.ts';
 
 function newKey(overrides: Partial<SdpKey> = {}): SdpKey {
   return { room: randomUUID(), type: 'offer', from: randomUUID(), to: randomUUID(), ...overrides };

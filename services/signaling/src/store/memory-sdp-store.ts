@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '@signal/common/clock';
 import {
   liveWaiters,
   recordSlotExpiry,
@@ -9,9 +9,9 @@ import {
   type SdpWrite,
   type SlotWaiter,
   type UnansweredEnd,
-} from '../../ports/sdp-store.ts';
-import type { ByteBudget } from './byte-budget.ts';
-import { ExpiringMap } from './expiring-map.ts';
+} from './sdp-store.ts';
+import type { ByteBudget } from '@signal/common/adapters/memory/byte-budget';
+import { ExpiringMap } from '@signal/common/adapters/memory/expiring-map';
 
 const slot = (key: SdpKey) => `${key.room}|${key.type}|${key.from}|${key.to}`;
 
