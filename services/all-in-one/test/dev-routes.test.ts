@@ -10,7 +10,7 @@ async function allInOne(env: Record<string, string | undefined>): Promise<Runnin
   return startService({
     role: 'all-in-one',
     env: testEnv(env),
-    services: (platform) => [sessionService(platform), signalingService(platform), iceService(platform)],
+    services: async (platform) => [sessionService(platform), await signalingService(platform), iceService(platform)],
     extra: devRoutes,
   });
 }
