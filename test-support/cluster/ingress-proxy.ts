@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceName } from '@signal/common/config/config';
+import { hashRing, type HashRing } from './hash-ring.ts';
 
 /**
  * The public API as the chart's Ingress routes it (pathType Exact): the seed's eight operations
@@ -21,7 +22,7 @@ export const INGRESS_ROUTES: Readonly<Record<string, ServiceName>> = {
 /** The chart's ingress.timeoutSeconds: upstream reads outlast the longest long-poll (25 s). */
 export const INGRESS_TIMEOUT_SECONDS = 60;
 
-/** Names the pod that answered, so a person (and the demo page) sees the round robin at work. */
+/** Names the pod that answered, so a person (and the demo page) sees the balancing at work. */
 export const REPLICA_HEADER = 'x-signal-replica';
 
 /** ingress-nginx's default client_max_body_size (1m). */
@@ -29,6 +30,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** RFC 9110 hop-by-hop fields: they describe one connection and are never forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+
+/**
+ * How signaling requests are spread: `room` hashes the `room` query parameter onto the ready
+ * signaling pods with a consistent-hash ring (the chart's signaling.roomAffinity), so a room's
+ * requests share one pod and its wake-ups stay in process; `none` is round robin.
+ */
+export type Affinity = 'room' | 'none';
+export const AFFINITIES: readonly Affinity[] = ['room', 'none'];
 
 export interface Upstream {
   pod: string;
@@ -42,6 +51,8 @@ export interface IngressProxyOptions {
   timeoutSeconds: number;
   /** The ready pods behind a service right now (a Service's endpoints). */
   endpoints: (service: ServiceName) => Upstream[];
+  /** Signaling's balancing; round robin when absent. */
+  affinity?: Affinity;
   /** Serves what is not an Ingress path but lives beside it locally (/dev/token, /demo/). */
   local?: { prefixes: string[]; handler: RequestListener };
 }
@@ -55,28 +66,37 @@ export interface IngressProxy {
 
 /**
  * A path-routing reverse proxy that behaves like the chart's Ingress in front of the Services:
- * each path to its service, round robin over the ready pods, a connection refused tried on the
- * next pod, X-Forwarded-For extended with the client address, and a read timeout a long-poll fits in.
+ * each path to its service, round robin over the ready pods (or, for signaling with room
+ * affinity, the room's pod on a hash ring), a connection refused tried on the next pod,
+ * X-Forwarded-For extended with the client address, and a read timeout a long-poll fits in.
  */
 export async function startIngressProxy(options: IngressProxyOptions): Promise<IngressProxy> {
   const agent = new Agent({ keepAlive: true });
   const turns = new Map<ServiceName, number>();
-  const nextPods = (service: ServiceName): Upstream[] => {
-    const pods = options.endpoints(service);
+  const roundRobin = (service: ServiceName, pods: Upstream[]): Upstream[] => {
     const turn = turns.get(service) ?? 0;
     turns.set(service, turn + 1);
     return pods.map((_, i) => pods[(turn + i) % pods.length]!);
   };
+  const rings = ringOfReadyPods();
+  const nextPods = (service: ServiceName, room: string | null): Upstream[] => {
+    const pods = options.endpoints(service);
+    // Like Envoy's hash policy on a query parameter: a request without one is balanced as usual.
+    if (service !== 'signaling' || options.affinity !== 'room' || !room) return roundRobin(service, pods);
+    const byName = new Map(pods.map((pod) => [pod.pod, pod]));
+    return rings(pods).order(room).map((name) => byName.get(name)!);
+  };
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://ingress').pathname;
+    const url = new URL(req.url ?? '/', 'http://ingress');
+    const path = url.pathname;
     const service = INGRESS_ROUTES[path];
     if (service === undefined) {
       if (options.local?.prefixes.some((prefix) => path.startsWith(prefix))) return options.local.handler(req, res);
       return reply(res, 404, `No ingress rule for ${path}`);
     }
     void readBody(req).then(
-      (body) => forward(req, res, body, nextPods(service), service),
+      (body) => forward(req, res, body, nextPods(service, url.searchParams.get('room')), service),
       () => reply(res, 413, 'Request body too large'),
     );
   });
@@ -131,6 +151,16 @@ export async function startIngressProxy(options: IngressProxyOptions): Promise<I
       await closed;
       agent.destroy();
     },
+  };
+}
+
+/** The ring over the ready pods, built again only when the set of ready pods changes. */
+function ringOfReadyPods(): (pods: Upstream[]) => HashRing {
+  let built: { names: string; ring: HashRing } | undefined;
+  return (pods) => {
+    const names = pods.map((pod) => pod.pod).join(',');
+    if (built?.names !== names) built = { names, ring: hashRing(pods.map((pod) => pod.pod)) };
+    return built.ring;
   };
 }
 

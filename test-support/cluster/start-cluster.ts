@@ -1,5 +1,5 @@
 /**
- * `npm run start:cluster [-- --signaling=N] [--observe] [--port=N]`: Signal as a cluster runs it,
+ * `npm run start:cluster [-- --signaling=N] [--affinity=room|none] [--observe] [--port=N]`: Signal as a cluster runs it,
  * on one machine, behind an ingress stand-in on :8080. See "Run the cluster locally" in README.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,23 +9,30 @@ import { pino } from 'pino';
 import type { ServiceName } from '@signal/common/config/config';
 import { announce, linePrettifier, terminalDestination } from '@signal/all-in-one/dev-console';
 import { devTokenAndDemo } from '@signal/all-in-one/dev-routes';
-import { INGRESS_TIMEOUT_SECONDS, startIngressProxy, type IngressProxy } from './ingress-proxy.ts';
+import { AFFINITIES, INGRESS_TIMEOUT_SECONDS, startIngressProxy, type Affinity, type IngressProxy } from './ingress-proxy.ts';
 import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
 import { observe, type Observer } from './observe.ts';
 import { supervise, type Supervisor } from './supervisor.ts';
 
-const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--observe] [--port=N (default 8080)]';
+const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--affinity=room|none (default room)] [--observe] [--port=N (default 8080)]';
 
-function options(): { signaling: number; observe: boolean; port: number } {
+function options(): { signaling: number; affinity: Affinity; observe: boolean; port: number } {
   try {
     const { values } = parseArgs({
-      options: { signaling: { type: 'string', default: '2' }, observe: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' } },
+      options: {
+        signaling: { type: 'string', default: '2' },
+        affinity: { type: 'string', default: 'room' },
+        observe: { type: 'boolean', default: false },
+        port: { type: 'string', default: '8080' },
+      },
     });
     const signaling = Number(values.signaling);
     const port = Number(values.port);
     if (!Number.isInteger(signaling) || signaling < 1 || signaling > 16) throw new Error(`--signaling=${values.signaling} must be 1 to 16`);
     if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port=${values.port} must be a port number`);
-    return { signaling, observe: values.observe, port };
+    const affinity = AFFINITIES.find((known) => known === values.affinity);
+    if (affinity === undefined) throw new Error(`--affinity=${values.affinity} must be room or none`);
+    return { signaling, affinity, observe: values.observe, port };
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
     process.exit(2);
@@ -122,10 +129,11 @@ try {
     // Like `npm start` (HOST defaults to 0.0.0.0); the pods themselves listen on loopback only.
     host: '0.0.0.0',
     timeoutSeconds: INGRESS_TIMEOUT_SECONDS,
+    affinity: args.affinity,
     endpoints: supervisor.endpoints,
     local: { prefixes: ['/dev/', '/demo'], handler: devApp },
   });
-  logger.info({ url: proxy.url, port: proxy.port }, 'ingress listening');
+  logger.info({ url: proxy.url, port: proxy.port, affinity: args.affinity }, 'ingress listening');
   if (args.observe) {
     observer = await observe(cluster, supervisor);
     logger.info({ url: observer.url }, 'prometheus ready');

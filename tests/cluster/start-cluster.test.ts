@@ -16,7 +16,7 @@ let base: string;
 const pids = new Map<string, number>();
 
 beforeAll(async () => {
-  cluster = startClusterProcess(['--port=0']);
+  cluster = startClusterProcess(['--port=0', '--affinity=none']);
   const ingress = await cluster.line((entry) => entry.msg === 'ingress listening', 90_000);
   base = `http://127.0.0.1:${String(ingress.port)}`;
   for (const entry of cluster.lines.filter((line) => line.msg === 'pod started')) pids.set(String(entry.pod), Number(entry.pid));

@@ -84,15 +84,19 @@ test('with plain `npm start` (dev mode, no TURN configured) the demo connects ov
   }
 }, 60_000);
 
-test('through `npm run start:cluster` the demo connects across signaling replicas and shows which pod answered', async () => {
+test('through `npm run start:cluster` (room affinity) the demo connects, every signaling request of the room on one replica, and shows which pod answered', async () => {
   const cluster = startClusterProcess(['--port=0']);
   try {
     const ingress = await cluster.line((entry) => entry.msg === 'ingress listening', 90_000);
     const [alice, bob] = await connectedPair(`http://127.0.0.1:${String(ingress.port)}`, newRoom());
-    await chat(alice, 'Across two signaling replicas.');
-    await expect(lastLine(bob)).resolves.toBe('Alice: Across two signaling replicas.');
+    await chat(alice, 'Through the cluster.');
+    await expect(lastLine(bob)).resolves.toBe('Alice: Through the cluster.');
     const served = `${await alice.page.textContent('#replicas')}${await bob.page.textContent('#replicas')}`;
-    for (const pod of ['session-0', 'signaling-0', 'signaling-1', 'ice-0']) expect(served).toContain(pod);
+    for (const pod of ['session-0', 'ice-0']) expect(served).toContain(pod);
+    const signaling = new Set(served.match(/signaling-\d+/g));
+    expect(signaling.size).toBe(1);
+    const [replica] = signaling;
+    for (const user of [alice, bob]) expect(await user.page.textContent('#room-replicas')).toBe(`This room's signaling: ${replica}`);
     expect(await alice.page.textContent('#replicas')).toMatch(/\/login 200 ← session-0/);
     expect([...alice.problems, ...bob.problems]).toEqual([]);
   } finally {

@@ -123,3 +123,61 @@ test('a long-poll outlasting the read timeout is a 504; a client that leaves rel
   // Both the timed-out request and the abandoned one were closed at the pod, not left waiting.
   expect(slow.closed).toBe(2);
 });
+
+const ROOMS = Array.from({ length: 24 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+const servedBy = async (proxy: IngressProxy, target: string) => (await fetch(`${proxy.url}${target}`, { method: 'POST' })).headers.get(REPLICA_HEADER);
+
+async function affineProxy(endpoints: () => Upstream[], affinity: 'room' | 'none' = 'room'): Promise<IngressProxy> {
+  const proxy = await startIngressProxy({ port: 0, host: '127.0.0.1', timeoutSeconds: 60, affinity, endpoints: (service) => (service === 'signaling' ? endpoints() : []) });
+  started.push(proxy);
+  return proxy;
+}
+
+test('with room affinity, every signaling request of a room reaches one pod; rooms spread over the pods', async () => {
+  const made = await pods('signaling-0', 'signaling-1', 'signaling-2');
+  const proxy = await affineProxy(() => made.map((pod, n) => ({ pod: `signaling-${n}`, url: pod.url })));
+  const owners = new Map<string, string | null>();
+  for (const room of ROOMS) {
+    const replicas = new Set<string | null>();
+    for (const path of ['/offer', '/answer', '/expire']) replicas.add(await servedBy(proxy, `${path}?room=${room}&signalId=x`));
+    expect(replicas.size).toBe(1);
+    owners.set(room, [...replicas][0]!);
+  }
+  expect(new Set(owners.values())).toEqual(new Set(['signaling-0', 'signaling-1', 'signaling-2']));
+  // Without a room the requests are balanced round robin, as without affinity.
+  const keyless = [];
+  for (let i = 0; i < 3; i += 1) keyless.push(await servedBy(proxy, '/offer'));
+  expect(new Set(keyless).size).toBe(3);
+});
+
+test('with room affinity, a pod leaving the endpoints moves only its own rooms; one refusing connections hands them to the next pod on the ring', async () => {
+  const made = await pods('signaling-0', 'signaling-1', 'signaling-2');
+  let ready = made.map((pod, n) => ({ pod: `signaling-${n}`, url: pod.url }));
+  const proxy = await affineProxy(() => ready);
+  const before = new Map<string, string | null>();
+  for (const room of ROOMS) before.set(room, await servedBy(proxy, `/offer?room=${room}`));
+  ready = ready.filter((pod) => pod.pod !== 'signaling-1');
+  for (const room of ROOMS) {
+    const now = await servedBy(proxy, `/offer?room=${room}`);
+    if (before.get(room) === 'signaling-1') expect(now).not.toBe('signaling-1');
+    else expect(now).toBe(before.get(room));
+  }
+  const afterLeaving = new Map<string, string | null>();
+  for (const room of ROOMS) afterLeaving.set(room, await servedBy(proxy, `/offer?room=${room}`));
+  // signaling-1 back in the endpoints but refusing connections (restarting): its rooms are served
+  // where they went while it was away.
+  const gone = createServer().listen(0, '127.0.0.1');
+  await once(gone, 'listening');
+  const deadUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+  await new Promise((resolve) => gone.close(resolve));
+  ready = [...ready, { pod: 'signaling-1', url: deadUrl }];
+  for (const room of ROOMS) expect(await servedBy(proxy, `/offer?room=${room}`)).toBe(afterLeaving.get(room));
+});
+
+test('with affinity none, requests of one room go round robin', async () => {
+  const made = await pods('signaling-0', 'signaling-1');
+  const proxy = await affineProxy(() => made.map((pod, n) => ({ pod: `signaling-${n}`, url: pod.url })), 'none');
+  const replicas = [];
+  for (let i = 0; i < 4; i += 1) replicas.push(await servedBy(proxy, `/offer?room=${ROOMS[0]}`));
+  expect(replicas).toEqual(['signaling-0', 'signaling-1', 'signaling-0', 'signaling-1']);
+});

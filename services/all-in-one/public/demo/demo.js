@@ -10,6 +10,9 @@ const NEGOTIATION_TIMEOUT_MS = 5 * 60_000;
 const $ = (id) => document.getElementById(id);
 // Behind `npm run start:cluster` the ingress stand-in names the pod that answered each request.
 const REPLICA_HEADER = 'x-signal-replica';
+// With room affinity (its default) every signaling request of the room reaches one pod.
+const SIGNALING_PATHS = new Set(['/offer', '/answer', '/expire']);
+const roomReplicas = new Set();
 const client = new SignalClient({ fetch: (input, init) => globalThis.fetch(input, init).then(noteReplica) });
 const room = roomFromQuery();
 let current; // { pc, channel, peer, abort } while connecting or connected
@@ -118,12 +121,18 @@ function noteReplica(response) {
   const replica = response.headers.get(REPLICA_HEADER);
   if (replica) {
     const item = document.createElement('li');
-    const { pathname } = new URL(response.url);
+    const { pathname, searchParams } = new URL(response.url);
     item.textContent = `${pathname} ${response.status} ← ${replica}`;
     $('replicas').prepend(item);
+    if (SIGNALING_PATHS.has(pathname) && searchParams.get('room') === room.uuid) noteRoomReplica(replica);
     $('replica-panel').hidden = false;
   }
   return response;
+}
+
+function noteRoomReplica(replica) {
+  roomReplicas.add(replica);
+  $('room-replicas').textContent = `This room's signaling: ${[...roomReplicas].sort().join(', ')}`;
 }
 
 function showPath(pair) {
