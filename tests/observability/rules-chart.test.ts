@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { helmRenderBinary, renderChart, repoRoot, schemaProblems, signalChart, type KubeObject } from '../../test-support/helm-render/index.ts';
 import { loadRules, type Rule } from './support/artifacts.ts';
@@ -66,21 +66,75 @@ test('the ServiceMonitor names each target after its Signal service, which `up` 
   });
 });
 
+interface InhibitRule {
+  source_matchers: string[];
+  target_matchers: string[];
+  equal: string[];
+}
+const inhibitRules = (parse(readFileSync(join(signalChart, 'files/alertmanager-inhibit-rules.yaml'), 'utf8')) as { inhibit_rules: InhibitRule[] }).inhibit_rules;
+
+/** Alertmanager's matcher syntax as the snippet uses it: `label="value"` or `label=~"regex"` (anchored). */
+function parseMatcher(matcher: string): { label: string; matches: (value: string | undefined) => boolean } {
+  const [, label, operator, value] = /^(\w+)(=~|=)"(.*)"$/.exec(matcher) ?? [];
+  if (label === undefined) throw new Error(`unsupported matcher ${matcher}`);
+  const pattern = operator === '=' ? undefined : new RegExp(`^(?:${value})$`);
+  return { label, matches: (actual) => (pattern === undefined ? actual === value : pattern.test(actual ?? '')) };
+}
+
+const matchesAll = (matchers: string[], labels: Record<string, string>) =>
+  matchers.map(parseMatcher).every((matcher) => matcher.matches(labels[matcher.label]));
+
+/** Whether Alertmanager would mute `target` while `source` fires. */
+const inhibits = (source: Record<string, string>, target: Record<string, string>) =>
+  inhibitRules.some(
+    (rule) =>
+      matchesAll(rule.source_matchers, source) &&
+      matchesAll(rule.target_matchers, target) &&
+      rule.equal.every((label) => source[label] === target[label]),
+  );
+
 test('every alert name in the inhibition snippet matches an alert of the rules file', () => {
-  const snippet = parse(readFileSync(join(signalChart, 'files/alertmanager-inhibit-rules.yaml'), 'utf8')) as {
-    inhibit_rules: Array<{ source_matchers: string[]; target_matchers: string[]; equal: string[] }>;
-  };
   const names = loadRules().flatMap((rule) => (rule.alert === undefined ? [] : [rule.alert]));
-  expect(snippet.inhibit_rules.length).toBeGreaterThan(0);
-  for (const rule of snippet.inhibit_rules) {
-    expect(rule.equal).toEqual(expect.arrayContaining(['namespace', 'service']));
-    for (const matcher of [...rule.source_matchers, ...rule.target_matchers]) {
+  expect(inhibitRules.length).toBeGreaterThan(0);
+  for (const rule of inhibitRules) {
+    expect(rule.equal).toContain('namespace');
+    for (const matcher of [...rule.source_matchers, ...rule.target_matchers].filter((matcher) => matcher.startsWith('alertname'))) {
       const [, operator, value] = /^alertname(=~|=)"(.*)"$/.exec(matcher) ?? [];
       expect([matcher, operator]).toEqual([matcher, expect.stringMatching(/^=~?$/)]);
-      const pattern = new RegExp(`^(?:${operator === '=' ? value!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : value})$`);
+      const { matches } = parseMatcher(matcher);
       const alternatives = value!.replace(/^\(|\)$/g, '').split('|');
-      expect([matcher, names.filter((name) => pattern.test(name)).length > 0]).toEqual([matcher, true]);
+      expect([matcher, names.some((name) => matches(name))]).toEqual([matcher, true]);
       if (operator === '=~' && !value!.includes('(')) for (const name of alternatives) expect(names).toContain(name);
     }
   }
+});
+
+describe('routing: the cause pages, its consequences stay silent', () => {
+  const burn = (name: string, service: string, slo: string) => ({ alertname: name, namespace: 'signal', service, slo, severity: 'critical' });
+  const cosmosDown = { alertname: 'SignalDependencyDown', namespace: 'signal', dependency: 'cosmos', severity: 'critical' };
+  const serviceDown = (service: string) => ({ alertname: 'SignalServiceDown', namespace: 'signal', service, severity: 'critical' });
+
+  test('Cosmos DB down mutes every service\'s availability, latency and handshake burns and per-pod store alerts', () => {
+    for (const service of ['session', 'signaling', 'ice']) {
+      expect(inhibits(cosmosDown, burn('SignalAvailabilityBudgetFastBurn', service, 'availability'))).toBe(true);
+      expect(inhibits(cosmosDown, burn('SignalLatencyBudgetFastBurn', service, 'latency'))).toBe(true);
+      expect(inhibits(cosmosDown, burn('SignalLatencyBudgetSlowBurn', service, 'latency'))).toBe(true);
+      expect(inhibits(cosmosDown, { alertname: 'SignalPodDependencyDown', namespace: 'signal', service, pod: `${service}-a` })).toBe(true);
+    }
+    expect(inhibits(cosmosDown, burn('SignalHandshakeBudgetFastBurn', 'signaling', 'handshake'))).toBe(true);
+    expect(inhibits(cosmosDown, { ...burn('SignalAvailabilityBudgetFastBurn', 'session', 'availability'), namespace: 'other' })).toBe(false);
+  });
+
+  test('a service down mutes its own burns; session or signaling down mutes the handshake burn', () => {
+    expect(inhibits(serviceDown('ice'), burn('SignalLatencyBudgetFastBurn', 'ice', 'latency'))).toBe(true);
+    expect(inhibits(serviceDown('ice'), burn('SignalLatencyBudgetFastBurn', 'session', 'latency'))).toBe(false);
+    expect(inhibits(serviceDown('ice'), burn('SignalHandshakeBudgetFastBurn', 'signaling', 'handshake'))).toBe(false);
+    expect(inhibits(serviceDown('session'), burn('SignalHandshakeBudgetFastBurn', 'signaling', 'handshake'))).toBe(true);
+    expect(inhibits(serviceDown('signaling'), burn('SignalHandshakeBudgetSlowBurn', 'signaling', 'handshake'))).toBe(true);
+  });
+
+  test('nothing mutes the cause alerts themselves', () => {
+    const causes = [cosmosDown, serviceDown('session'), serviceDown('signaling')];
+    for (const source of causes) for (const target of causes) expect(inhibits(source, target)).toBe(false);
+  });
 });
