@@ -80,8 +80,35 @@ describe('structure', () => {
       'namespace_service:signal_slo_latency_error_budget_remaining:ratio30d',
       'namespace_service:signal_slo_handshake_error_budget_remaining:ratio30d',
       'signal_handshakes_total',
+      'signal_dependency_up',
+      'signal_sessions_active',
+      'namespace_service:signal_slo_history_hours:30d',
     ]) {
       expect(read).toContain(metric);
+    }
+  });
+});
+
+describe('what an incident needs at a glance', () => {
+  const byTitle = (title: string) => dashboard.panels.find((panel) => panel.title === title);
+  const exprsOf = (title: string) => (byTitle(title)?.targets ?? []).map((target) => target.expr).join('\n');
+
+  test('the Overview row shows the stores no replica reaches and the active sessions', () => {
+    for (const title of ['Stores unreachable', 'Active sessions']) expect(byTitle(title)?.gridPos.y).toBe(1);
+    expect(exprsOf('Stores unreachable')).toContain('signal_dependency_up');
+  });
+
+  test('long-poll outcomes and store reachability are shown per pod', () => {
+    expect(exprsOf('Long-poll outcomes by pod')).toMatch(/sum by \(pod, outcome\)/);
+    expect(exprsOf('Dependencies by pod')).toMatch(/by \(service, pod, dependency\)/);
+  });
+
+  test('budget panels say "not enough history" (-1) until a week of the SLI is held', () => {
+    const panels = dashboard.panels.filter((panel) => panel.title.endsWith('budget left (30 d)'));
+    expect(panels).toHaveLength(3);
+    for (const panel of panels) {
+      expect(panel.targets?.[0]?.expr).toMatch(/signal_slo_history_hours:30d >= 168\nor\n {2}0 \* .* - 1$/);
+      expect(JSON.stringify((panel as unknown as { fieldConfig: unknown }).fieldConfig)).toContain('"text":"not enough history"');
     }
   });
 });

@@ -116,3 +116,7 @@ describe('what the dashboard and alerts read', () => {
     expect([...new Set(problems)]).toEqual([]);
   });
 });
+
+test('signal_sessions_active counts the two users of the handshake once each, however many requests they made', () => {
+  expect(/^signal_sessions_active\{[^}]*\} (\S+)$/m.exec(text)?.[1]).toBe('2');
+});

@@ -59,6 +59,9 @@ export function requestContext(options: RequestContextOptions) {
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
       const longpoll = res.locals.longPoll === true ? 'true' : 'false';
       metrics.httpDuration.observe({ service: serviceOf.get(route) ?? fallbackService, method: req.method, route, status: String(status), longpoll }, seconds);
+      // Set only once the session check let the request through (require-session.ts).
+      const session = res.locals.session as { id: string } | undefined;
+      if (session !== undefined) metrics.activeSessions.seen(session.id);
       const level = status >= 500 ? 'error' : 'debug';
       if (logger.isLevelEnabled(level)) {
         logger[level]({ requestId: id, method: req.method, path: req.path, route, status, ms: Math.round(seconds * 1000), finished: res.writableFinished }, 'request');

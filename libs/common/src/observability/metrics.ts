@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ActiveSessions } from './active-sessions.ts';
 
 /**
  * Request and operation latencies span sub-millisecond memory-store hits to 30 s long-polls, so one
@@ -73,6 +74,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Fed by the request context with each request's session, if it passed the session check. */
+  readonly activeSessions = new ActiveSessions(5 * 60_000);
+
+  readonly sessionsActive = new Gauge({
+    name: 'signal_sessions_active',
+    help: 'Distinct sessions that made an authenticated request to this process in the last 5 minutes',
+    registers: [this.registry],
+    collect: () => {
+      this.sessionsActive.set(this.activeSessions.count());
+    },
+  });
+
   readonly logouts = new Counter({
     name: 'signal_logouts_total',
     help: 'Sessions ended by logout',
@@ -105,6 +118,11 @@ export class Metrics {
     help: 'Cosmos DB requests answered 429 (throttled), by operation',
     labelNames: ['op'] as const,
     registers: [this.registry],
+    // At 0 for every operation Cosmos has charged, before its first throttle: a burst of 429s
+    // is then an increase rate() sees, not a series born at its final value ("No data").
+    collect: async () => {
+      for (const { labels } of (await this.cosmosRequestUnits.get()).values) this.cosmosThrottled.inc({ op: String(labels.op) }, 0);
+    },
   });
 
   readonly busPublished = new Counter({
