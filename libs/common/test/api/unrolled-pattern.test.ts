@@ -20,6 +20,6 @@ test('the unrolled UUID pattern matches exactly the strings the schema pattern m
   );
   fc.assert(
     fc.property(nearUuid, (text) => asWritten.test(text) === unrolled.test(text)),
-    { numRuns: 20_000 },
+    { numRuns: 2_000 },
   );
 });
