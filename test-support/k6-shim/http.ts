@@ -150,7 +150,17 @@ function prepare(method: string, target: string | HttpUrl, body: Body, params: P
 
 function finish({ wire, jar, params, tags }: Prepared, reply: WireResponse): Response {
   const response = new Response(wire, reply, params.responseType);
-  for (const cookies of Object.values(response.cookies)) for (const cookie of cookies) jar.store(wire.url, cookie);
+  for (const cookies of Object.values(response.cookies)) {
+    for (const cookie of cookies) {
+      jar.store(wire.url, cookie);
+      if (cookie.secure && wire.url.startsWith('http:')) {
+        runtime.notes.add(
+          `cookie ${cookie.name} is Secure but ${new URL(wire.url).origin} is plain http: k6 sends it back over https only, so later requests go without it ` +
+            '(for a local Signal, start it with SESSION_COOKIE_SECURE=false)',
+        );
+      }
+    }
+  }
   const expected = (params.responseCallback ?? responseCallback)({ status: response.status });
   const sampleTags = { ...tags, status: String(response.status), expected_response: String(expected), ...(reply.error ? { error: reply.error } : {}) };
   runtime.add('http_reqs', 1, sampleTags);

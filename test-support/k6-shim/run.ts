@@ -11,7 +11,7 @@ import { closeHttp } from './http.ts';
 import { runtime } from './runtime.ts';
 import { checkScenarios } from './scenarios.ts';
 import { SUMMARY_PREFIX, type ShimSummary } from './summary.ts';
-import { judgeThresholds } from './thresholds.ts';
+import { judgeThresholds, NO_SAMPLE } from './thresholds.ts';
 
 const SHIMMED: Record<string, string> = {
   k6: './k6.ts',
@@ -89,10 +89,19 @@ const thresholds = judgeThresholds(mod.options?.thresholds ?? {}, runtime.metric
 const checks = [...runtime.checks].map(([name, tally]) => ({ name, ...tally }));
 const passed = problems.length === 0 && errors.length === 0 && checks.every((c) => c.fails === 0) && thresholds.every((t) => t.ok);
 
+const notes = [...runtime.notes];
+for (const note of notes) process.stderr.write(`note: ${note}\n`);
 for (const problem of problems) process.stderr.write(`scenario problem: ${problem}\n`);
 for (const error of errors) process.stderr.write(`iteration error: ${error}\n`);
-for (const c of checks) process.stderr.write(`${c.fails === 0 ? 'ok  ' : 'FAIL'} check ${c.name} (${c.passes} passed, ${c.fails} failed)\n`);
-for (const t of thresholds) process.stderr.write(`${t.ok ? 'ok  ' : 'FAIL'} threshold ${t.key} ${t.expression} = ${t.value.toFixed(2)}${t.problem ? `: ${t.problem}` : ''}\n`);
-const summary: ShimSummary = { passed, problems, errors, scenarios: ran, checks, thresholds };
+for (const c of checks) process.stderr.write(`${c.fails === 0 ? 'ok  ' : 'FAIL'} check ${c.name} (${c.passes} passed, ${c.fails} failed${c.failure ? `; last: ${c.failure}` : ''})\n`);
+// A failed check usually ends its iteration early, leaving later endpoints' thresholds without
+// samples: one line says so instead of a line each that would bury the failure above.
+const stoppedEarly = errors.length > 0 || checks.some((c) => c.fails > 0);
+const unsampled = thresholds.filter((t) => stoppedEarly && t.problem?.startsWith(NO_SAMPLE));
+for (const t of thresholds.filter((one) => !unsampled.includes(one))) {
+  process.stderr.write(`${t.ok ? 'ok  ' : 'FAIL'} threshold ${t.key} ${t.expression}${t.problem ? `: ${t.problem}` : ` = ${t.value.toFixed(2)}`}\n`);
+}
+if (unsampled.length > 0) process.stderr.write(`FAIL ${unsampled.length} thresholds not judged: no samples, as the iterations stopped at the failures above\n`);
+const summary: ShimSummary = { passed, problems, errors, scenarios: ran, checks, thresholds, notes };
 process.stdout.write(`${SUMMARY_PREFIX}${JSON.stringify(summary)}\n`);
 process.exitCode = passed ? 0 : 1;

@@ -12,6 +12,8 @@ export interface Sample {
 export interface CheckTally {
   passes: number;
   fails: number;
+  /** Why it failed last, when the checked value was a response: its status and `{"body": ...}` reason. */
+  failure?: string;
 }
 
 /** k6's built-in metrics, which thresholds may name without the script defining them. */
@@ -51,6 +53,8 @@ class Runtime {
   readonly metrics = new Map<string, MetricType>(Object.entries(BUILTIN));
   readonly samples: Sample[] = [];
   readonly checks = new Map<string, CheckTally>();
+  /** Things a person should know to read the results (each said once), such as a cookie k6 will not send back. */
+  readonly notes = new Set<string>();
 
   defineMetric(name: string, type: MetricType): void {
     if (!METRIC_NAME.test(name)) throw new Error(`invalid k6 metric name ${JSON.stringify(name)}`);
@@ -67,10 +71,13 @@ class Runtime {
     this.samples.push({ metric, value: type === 'rate' ? Number(value !== 0) : value, tags: { scenario: this.scenario.name, group: this.group, ...tags } });
   }
 
-  tallyCheck(name: string, passed: boolean): void {
+  tallyCheck(name: string, passed: boolean, failure?: string): void {
     const tally = this.checks.get(name) ?? { passes: 0, fails: 0 };
     if (passed) tally.passes += 1;
-    else tally.fails += 1;
+    else {
+      tally.fails += 1;
+      if (failure !== undefined) tally.failure = failure;
+    }
     this.checks.set(name, tally);
   }
 }

@@ -10,6 +10,8 @@ export interface ShimSummary {
   /** Exceptions thrown by iterations. */
   errors: string[];
   scenarios: { scenario: string; exec: string; ok: boolean; ms: number }[];
-  checks: { name: string; passes: number; fails: number }[];
+  checks: { name: string; passes: number; fails: number; failure?: string }[];
+  /** What a person should know to read the results, such as a Secure cookie over http. */
+  notes: string[];
   thresholds: ThresholdResult[];
 }

@@ -79,6 +79,9 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
   '!=': (a, b) => a !== b,
 };
 
+/** How a threshold without samples starts its problem. */
+export const NO_SAMPLE = 'no sample matches';
+
 export function judgeThresholds(
   thresholds: Record<string, (string | { threshold: string })[]>,
   metrics: ReadonlyMap<string, MetricType>,
@@ -105,7 +108,7 @@ export function judgeThresholds(
       else {
         const values = samples.filter((s) => s.metric === parsed.metric && parsed.filters.every(([tag, want]) => s.tags[tag] === want)).map((s) => s.value);
         if (values.length === 0) {
-          results.push(result(false, Number.NaN, 'no sample matches: a misspelt metric or tag, or a path the smoke run never took'));
+          results.push(result(false, Number.NaN, `${NO_SAMPLE}: a misspelt metric or tag, or a path the smoke run never took`));
         } else {
           const value = aggregate(match[1], values, type, seconds);
           results.push(result((COMPARE[match[3]] ?? (() => false))(value, Number(match[4])), value));

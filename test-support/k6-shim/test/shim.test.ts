@@ -25,6 +25,8 @@ beforeAll(async () => {
     if (req.url === '/login') return reply(200, '{"session":{"uuid":"u-1"}}', { 'set-cookie': 'sess00000000=abc; Path=/; HttpOnly; Max-Age=60' });
     if (req.url === '/logout') return reply(200, '', { 'set-cookie': 'sess00000000=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT' });
     if (req.url === '/whoami') return reply(200, req.headers.cookie ?? '');
+    if (req.url === '/secure-login') return reply(200, '{}', { 'set-cookie': 'sess00000000=abc; Path=/; HttpOnly; Secure' });
+    if (req.url === '/refuse') return reply(401, '{"body":"Not logged in"}', { 'content-type': 'application/json' });
     if (req.url === '/park') {
       parked = res;
       return undefined;
@@ -112,4 +114,36 @@ test.each([
   const { code, summary, stderr } = await shim('broken', source);
   expect(code).not.toBe(0);
   expect(JSON.stringify(summary ?? {}) + stderr).toContain(message);
+});
+
+const STOPS_AT_A_REFUSAL = `
+import { check, fail } from 'k6';
+import http from 'k6/http';
+export const options = {
+  thresholds: { 'http_req_duration{name:later}': ['p(95)<500'], 'http_req_failed{name:later}': ['rate<0.01'], 'http_req_failed{name:refused}': ['rate<0.01'] },
+};
+export default function () {
+  const jar = new http.CookieJar();
+  http.get(__ENV.BASE + '/secure-login', { jar });
+  const res = http.get(__ENV.BASE + '/refuse', { jar, tags: { name: 'refused' } });
+  if (!check(res, { 'ice_servers: 200': (r) => r.status === 200 })) fail('not logged in');
+  http.get(__ENV.BASE + '/whoami', { jar, tags: { name: 'later' } });
+}
+`;
+
+test('a failed check says why: the status and the body reason; thresholds left without samples are one line', async () => {
+  const { code, summary, stderr } = await shim('refused', STOPS_AT_A_REFUSAL);
+  expect(code).not.toBe(0);
+  expect(stderr).toContain('FAIL check ice_servers: 200 (0 passed, 1 failed; last: status 401: Not logged in)');
+  expect(summary?.checks).toEqual([{ name: 'ice_servers: 200', passes: 0, fails: 1, failure: 'status 401: Not logged in' }]);
+  expect(stderr).toContain('FAIL threshold http_req_failed{name:refused} rate<0.01 = 1.00');
+  expect(stderr).toContain('FAIL 2 thresholds not judged: no samples, as the iterations stopped at the failures above');
+  expect(stderr).not.toContain('NaN');
+});
+
+test('a Secure cookie set over plain http is not sent back, and the run says why', async () => {
+  const { summary, stderr } = await shim('refused', STOPS_AT_A_REFUSAL.replace("'/refuse'", "'/whoami'").replace('r.status === 200', "r.body === ''"));
+  expect(summary?.checks).toEqual([{ name: 'ice_servers: 200', passes: 1, fails: 0 }]);
+  expect(stderr).toContain(`note: cookie sess00000000 is Secure but ${origin} is plain http: k6 sends it back over https only`);
+  expect(stderr).toContain('SESSION_COOKIE_SECURE=false');
 });
