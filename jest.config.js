@@ -15,7 +15,7 @@ const INTEGRATION = [
   '**/tests/{cluster,deploy,faults,loadtest,process,soak}/**/*.test.ts',
   '**/tests/observability/{cross-replica-trace,dashboard,metrics-scrape,real-prometheus,rules,rules-chart,signal-tracing,tracing-preload}.test.ts',
   '**/tests/security/drain-connection-close.test.ts',
-  '**/libs/common/test/**/*.{cosmos,servicebus,direct}.test.ts',
+  '**/*.{cosmos,servicebus,direct}.test.ts',
   '**/libs/common/test/direct/**/*.test.ts',
   '**/services/signaling/test/directed-wakeups.test.ts',
   '**/test-support/{helm-render,k6-shim,prometheus,servicebus-broker}/test/**/*.test.ts',
