@@ -1,16 +1,20 @@
 /**
- * What a second signaling replica buys at its CPU limit, measured rather than modelled: the
+ * What more signaling replicas buy at their CPU limit, measured rather than modelled: the
  * cluster (session, N signaling, ice; Cosmos test server; AMQP test broker) with every signaling
  * process held to the same CFS quota (the mechanism of a pod's CPU limit) and driven past it by
- * handshakes whose four requests each go to a replica chosen at random, as an ingress spreads
- * concurrent requests.
- * A wake-up crosses replicas whenever its GET and its POST landed on different ones. Prints
- * handshakes/s for 1 and 2 replicas in the same run and their ratio, and checks that the
- * replicas, not the rest of the machine, were the limit (each replica near its quota and
- * throttled, the machine not saturated). Needs root for the cgroups.
- * Usage: node bench/cluster/replica-ceiling.ts [millicores=250] [seconds=20]
+ * handshakes in a fresh room each. Requests reach the replicas as an ingress sends them:
+ * - `random`: each of a handshake's four requests to a replica chosen at random, as round robin
+ *   spreads concurrent requests; a wake-up crosses whenever its GET and its POST landed apart;
+ * - `room`: every request of a room to the room's replica on the consistent-hash ring of the
+ *   local cluster's ingress stand-in (room affinity), so wake-ups stay in process.
+ * Rows run interleaved, round after round, so that a noisy machine weighs on every row alike;
+ * each ratio is to the 1-replica row of the same round. Checks that the replicas, not the rest of
+ * the machine, were the limit (each replica near its quota and throttled). Needs root for the cgroups.
+ * Usage: node bench/cluster/replica-ceiling.ts [millicores=250] [seconds=20] [rounds=3] [rows=1,2,2r,4r]
+ *   (a row is a replica count, with `r` for room routing)
  */
 import { launchCluster } from '../../test-support/cluster/launcher.ts';
+import { hashRing } from '../../test-support/cluster/hash-ring.ts';
 import { login, testEnv, type LoggedIn } from '../../test-support/signal/harness.ts';
 import { spreadHandshake } from '../lib/cluster-handshake.ts';
 import { limitCpu, type CpuQuota } from '../lib/cpu-quota.ts';
@@ -18,10 +22,12 @@ import { cpuSeconds, machineBusySeconds } from '../lib/proc-stats.ts';
 
 const MILLICORES = Number(process.argv[2] ?? 250);
 const SECONDS = Number(process.argv[3] ?? 20);
+const ROUNDS = Number(process.argv[4] ?? 3);
+const SPECS = (process.argv[5] ?? '1,2,2r,4r').split(',').map((text): Spec => ({ replicas: Number.parseInt(text, 10), routing: text.endsWith('r') ? 'room' : 'random' }));
 const WARM_UP_SECONDS = 5;
-/** Handshakes in flight: enough to keep two throttled replicas busy through every 120 ms park. */
-const PAIRS = 96;
-/** Long enough for a GET to park before its POST, so every wake-up is one (a message when it crosses). */
+/** Handshakes in flight per replica: enough to keep a throttled replica busy through every 120 ms park. */
+const PAIRS_PER_REPLICA = 96;
+/** Long enough for a GET to park before its POST, so every wake-up is one (a crossing when apart). */
 const PARK_MS = 120;
 /** Below this share of its quota a replica was not the limit, and the row says so. */
 const SATURATED = 0.85;
@@ -29,39 +35,54 @@ const SATURATED = 0.85;
 /** Env of a replica woken directly: every replica listens on a free port of the loopback. */
 const DIRECT = { WAKEUPS: 'direct', WAKEUP_SECRET: 'a bench secret of more than thirty-two characters', WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0' };
 
-interface Row {
+type Routing = 'random' | 'room';
+interface Spec {
   replicas: number;
-  wakeups: 'servicebus' | 'direct';
+  routing: Routing;
+}
+
+interface Row extends Spec {
+  round: number;
   handshakesPerSecond: number;
   failed: number;
   /** CPU each replica used, as a share of its quota, and the share of its periods it was throttled in. */
   replicaUse: { quota: number; throttled: number }[];
+  /** Wake-ups sent to another replica, per handshake (a handshake has two wake-ups). */
   crossingsPerHandshake: number;
   busMessagesPerHandshake: number;
   generatorMillicores: number;
   machineBusy: number;
 }
 
-/** Wake-ups a replica sent to another (either transport), from its own counter. */
+/**
+ * Wake-ups a replica sent to another, from its own counters: `signal_wakeups_total{path="crossed"}`
+ * where the replica has the Wakeups transport, the directed `sdp.posted` events of the event bus
+ * where it has not.
+ */
+const CROSSED = /^(signal_wakeups_total\{[^}]*path="crossed"|signal_bus_events_published_total\{[^}]*kind="sdp\.posted"[^}]*outcome="ok")/;
 async function wakeUpsSent(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text
     .split('\n')
-    .filter((line) => /^signal_bus_events_published_total\{[^}]*kind="sdp\.posted"[^}]*outcome="ok"/.test(line))
+    .filter((line) => CROSSED.test(line))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
-async function measure(replicas: number, wakeups: Row['wakeups']): Promise<Row> {
-  const env = Object.fromEntries(Object.entries(testEnv(wakeups === 'direct' ? DIRECT : {})).filter((entry): entry is [string, string] => entry[1] !== undefined));
+async function measure({ replicas, routing }: Spec, round: number): Promise<Row> {
+  const env = Object.fromEntries(Object.entries(testEnv(DIRECT)).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const cluster = await launchCluster({ signalingReplicas: replicas, env: () => env });
   const quotas: CpuQuota[] = [];
   try {
     const session = cluster.running.get('session-0')!;
     const signaling = Array.from({ length: replicas }, (_, i) => cluster.running.get(`signaling-${i}`)!);
     const pairs: [LoggedIn, LoggedIn][] = [];
-    for (let i = 0; i < PAIRS; i += 1) pairs.push([await login(session.url), await login(session.url)]);
+    for (let i = 0; i < PAIRS_PER_REPLICA * replicas; i += 1) pairs.push([await login(session.url), await login(session.url)]);
     for (const pod of signaling) quotas.push(limitCpu(pod.pid, MILLICORES, `signaling-${quotas.length}`));
-    const pick = () => signaling[Math.floor(Math.random() * replicas)]!.url;
+    const ring = hashRing(signaling.map((_, i) => `signaling-${i}`));
+    const pick =
+      routing === 'room'
+        ? (room: string) => cluster.running.get(ring.owner(room)!)!.url
+        : () => signaling[Math.floor(Math.random() * replicas)]!.url;
 
     const start = performance.now();
     const windowStart = start + WARM_UP_SECONDS * 1000;
@@ -102,13 +123,14 @@ async function measure(replicas: number, wakeups: Row['wakeups']): Promise<Row> 
       }),
     );
     windowTimers.forEach(clearTimeout);
-    if (reasons.size > 0) console.error(`${replicas} replica(s), failed handshakes: ${[...reasons].join('; ')}`);
+    if (reasons.size > 0) console.error(`${replicas} replica(s), ${routing} routing, failed handshakes: ${[...reasons].join('; ')}`);
     if (before === undefined || after === undefined) throw new Error('the measuring window never closed');
     const b = await before;
     const a = await after;
     return {
       replicas,
-      wakeups,
+      routing,
+      round,
       handshakesPerSecond: completed / SECONDS,
       failed,
       replicaUse: signaling.map((_, i) => {
@@ -130,18 +152,29 @@ async function measure(replicas: number, wakeups: Row['wakeups']): Promise<Row> 
 }
 
 const rows: Row[] = [];
-for (const [replicas, wakeups] of [[1, 'servicebus'], [2, 'servicebus'], [2, 'direct']] as const) rows.push(await measure(replicas, wakeups));
+for (let round = 1; round <= ROUNDS; round += 1) for (const spec of SPECS) rows.push(await measure(spec, round));
 const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
-console.log(`Each signaling replica limited to ${MILLICORES}m; ${PAIRS} handshakes in flight, each request to a random replica; ${SECONDS} s measured after ${WARM_UP_SECONDS} s.\n`);
-console.log('| signaling replicas | wake-ups | handshakes/s | vs 1 replica | failed | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | Service Bus messages per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-const one = rows[0]!.handshakesPerSecond;
+const label = (spec: Spec) => `${spec.replicas}${spec.replicas === 1 ? '' : `, ${spec.routing === 'room' ? 'room affinity' : 'random'}`}`;
+const ratio = (row: Row) => row.handshakesPerSecond / rows.find((other) => other.round === row.round && other.replicas === 1)!.handshakesPerSecond;
+console.log(
+  `Each signaling replica limited to ${MILLICORES}m; ${PAIRS_PER_REPLICA} handshakes in flight per replica; ${SECONDS} s measured after ${WARM_UP_SECONDS} s; ` +
+    `${ROUNDS} interleaved round(s); wake-ups that cross go over direct TCP.\n`,
+);
+console.log('| round | signaling replicas, routing | handshakes/s | vs 1 replica | failed | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | crossed share of wake-ups | Service Bus messages per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   console.log(
-    `| ${row.replicas} | ${row.replicas === 1 ? '–' : row.wakeups} | ${row.handshakesPerSecond.toFixed(1)} | ${(row.handshakesPerSecond / one).toFixed(2)}× | ${row.failed} | ` +
+    `| ${row.round} | ${label(row)} | ${row.handshakesPerSecond.toFixed(1)} | ${ratio(row).toFixed(2)}× | ${row.failed} | ` +
       `${row.replicaUse.map((use) => percent(use.quota)).join(' / ')} | ${row.replicaUse.map((use) => percent(use.throttled)).join(' / ')} | ` +
-      `${row.crossingsPerHandshake.toFixed(2)} | ${row.busMessagesPerHandshake.toFixed(2)} | ${row.generatorMillicores.toFixed(0)}m | ${row.machineBusy.toFixed(2)} |`,
+      `${row.crossingsPerHandshake.toFixed(3)} | ${(row.crossingsPerHandshake * 50).toFixed(2)} % | ${row.busMessagesPerHandshake.toFixed(2)} | ${row.generatorMillicores.toFixed(0)}m | ${row.machineBusy.toFixed(2)} |`,
   );
+}
+console.log('\n| signaling replicas, routing | vs 1 replica, range over rounds | rounds with every replica at ≥ ' + percent(SATURATED) + ' of its limit |\n| --- | --- | --- |');
+for (const spec of SPECS.filter((one) => one.replicas > 1)) {
+  const same = rows.filter((row) => row.replicas === spec.replicas && row.routing === spec.routing);
+  const ratios = same.map(ratio);
+  const saturated = same.filter((row) => row.replicaUse.every((use) => use.quota >= SATURATED)).length;
+  console.log(`| ${label(spec)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× | ${saturated} of ${same.length} |`);
 }
 const limited = rows.every((row) => row.replicaUse.every((use) => use.quota >= SATURATED));
 console.log(

@@ -9,7 +9,7 @@ async function exchange(type: 'offer' | 'answer', waitAt: string, postAt: string
   const waiting = get(waitAt, `/${type}?${query}`, to.cookie);
   // Give the GET time to park, as a callee polls before the caller offers.
   await sleep(parkMs);
-  const posted = await post(postAt, `/${type}`, from.cookie, { to: to.uuid, sdp: SAMPLE_SDP, room });
+  const posted = await post(postAt, `/${type}?room=${room.uuid}`, from.cookie, { to: to.uuid, sdp: SAMPLE_SDP, room });
   const postedAt = performance.now();
   if (posted.status !== 200) throw new Error(`POST /${type} ${posted.status}`);
   const res = await waiting;
@@ -30,15 +30,23 @@ export function handshake(bobAt: string, aliceAt: string, alice: LoggedIn, bob: 
 }
 
 /**
- * The same handshake with each of its four requests sent where `pick` says, in order (offer
- * GET, offer POST, answer GET, answer POST), as an ingress spreads requests over replicas.
+ * The same handshake with each of its four requests sent where `pick` says for the room, in order
+ * (offer GET, offer POST, answer GET, answer POST), as an ingress spreads requests over replicas:
+ * at random, or by the room's hash.
  */
-export function spreadHandshake(pick: () => string, alice: LoggedIn, bob: LoggedIn, parkMs = 30): Promise<[number, number]> {
-  return handshakeVia([pick(), pick(), pick(), pick()], alice, bob, parkMs);
+export function spreadHandshake(pick: (room: string) => string, alice: LoggedIn, bob: LoggedIn, parkMs = 30): Promise<[number, number]> {
+  const room = randomUUID();
+  return handshakeVia([pick(room), pick(room), pick(room), pick(room)], alice, bob, parkMs, room);
 }
 
-async function handshakeVia([offerWait, offerPost, answerWait, answerPost]: [string, string, string, string], alice: LoggedIn, bob: LoggedIn, parkMs: number): Promise<[number, number]> {
-  const room = { uuid: randomUUID(), shortname: 'bench-room' };
+async function handshakeVia(
+  [offerWait, offerPost, answerWait, answerPost]: [string, string, string, string],
+  alice: LoggedIn,
+  bob: LoggedIn,
+  parkMs: number,
+  roomId = randomUUID(),
+): Promise<[number, number]> {
+  const room = { uuid: roomId, shortname: 'bench-room' };
   const offer = await exchange('offer', offerWait, offerPost, alice, bob, room, parkMs);
   const answer = await exchange('answer', answerWait, answerPost, bob, alice, room, parkMs);
   return [offer, answer];
