@@ -9,7 +9,7 @@ import type { KubeObject } from '../../test-support/helm-render/index.ts';
 import { helmRenderBinary, repoRoot } from '../../test-support/helm-render/index.ts';
 import { INGRESS_PATHS } from '../security/support/ingress-paths.ts';
 import type { Deployment, ServiceName } from './support/renders.ts';
-import { containers, minimalValues, named, objects, ofKind, render, renderError, SERVICES } from './support/renders.ts';
+import { containers, LEGACY_INGRESS, minimalValues, named, objects, ofKind, publicRoutes, render, renderError, ROUTED_SERVICES, SERVICES } from './support/renders.ts';
 
 beforeAll(() => {
   helmRenderBinary();
@@ -24,27 +24,29 @@ type DeploymentObject = KubeObject & Deployment & { spec: { strategy: Record<str
 const deployment = (list: KubeObject[], service: ServiceName) => named<DeploymentObject>(list, 'Deployment', `signal-${service}`);
 const pod = (list: KubeObject[], service: ServiceName) => deployment(list, service).spec.template.spec as Pod;
 const configMap = (list: KubeObject[], name: string) => (named(list, 'ConfigMap', name) as KubeObject & { data: Record<string, string> }).data;
+/** The legacy Ingress, with the NetworkPolicy source Application Gateway needs, before the values of a test. */
+const ingress = (set: string[]) => render([...LEGACY_INGRESS, 'networkPolicy.ingressFrom[0].ipBlock.cidr=10.1.0.0/24', ...set]);
 
 describe('1. client addresses behind each ingress path', () => {
   test.each(INGRESS_PATHS.map((path) => [path.name, path] as const))('%s: TRUST_PROXY as the path needs', (_name, path) => {
-    expect(configMap(objects(render(path.chartValues)), 'signal').TRUST_PROXY).toBe(String(path.trustProxy));
+    expect(configMap(objects(ingress(path.chartValues)), 'signal').TRUST_PROXY).toBe(String(path.trustProxy));
   });
 
   test('NOTES.txt names the controller settings each path needs', () => {
-    const nginx = render(['ingress.controller=nginx']).notes;
+    const nginx = ingress(['ingress.controller=nginx']).notes;
     expect(nginx).toContain('externalTrafficPolicy: Local');
     expect(nginx).not.toContain('compute-full-forwarded-for');
-    const behind = render(['ingress.controller=nginx', 'ingress.behind=application-gateway']).notes;
+    const behind = ingress(['ingress.controller=nginx', 'ingress.behind=application-gateway']).notes;
     expect(behind).toContain('use-forwarded-headers: "true"');
     expect(behind).toContain('compute-full-forwarded-for: "true"');
-    const appgw = render(['ingress.controller=application-gateway']).notes;
+    const appgw = ingress(['ingress.controller=application-gateway']).notes;
     expect(appgw).not.toMatch(/externalTrafficPolicy|use-forwarded-headers/);
   });
 
   test('an explicit config.trustProxy wins; a controller the chart does not know needs one', () => {
     expect(configMap(objects(render(['config.trustProxy=3'])), 'signal').TRUST_PROXY).toBe('3');
-    expect(renderError(['ingress.controller=none'])).toMatch(/config.trustProxy: set the number of proxies/);
-    expect(configMap(objects(render(['ingress.controller=none', 'config.trustProxy=1'])), 'signal').TRUST_PROXY).toBe('1');
+    expect(renderError([...LEGACY_INGRESS, 'networkPolicy.enabled=false', 'ingress.controller=none'])).toMatch(/config.trustProxy: set the number of proxies/);
+    expect(configMap(objects(ingress(['ingress.controller=none', 'config.trustProxy=1'])), 'signal').TRUST_PROXY).toBe('1');
   });
 });
 
@@ -127,8 +129,8 @@ describe('2. secrets from Key Vault through the Secrets Store CSI driver', () =>
 
 describe('3. drain times follow the ingress controller', () => {
   const drain = (set: string[]) => {
-    const spec = pod(objects(render(set)), 'signaling');
-    return [containers(deployment(objects(render(set)), 'signaling'))[0]!.lifecycle?.preStop?.sleep?.seconds, spec.terminationGracePeriodSeconds];
+    const list = objects(ingress(set));
+    return [containers(deployment(list, 'signaling'))[0]!.lifecycle?.preStop?.sleep?.seconds, pod(list, 'signaling').terminationGracePeriodSeconds];
   };
 
   test('Application Gateway gets the 90 s pre-stop its guide asks for, ingress-nginx 5 s; grace covers pre-stop + long-poll', () => {
@@ -139,7 +141,7 @@ describe('3. drain times follow the ingress controller', () => {
 
   test('explicit values win and are still checked', () => {
     expect(drain(['preStopDelaySeconds=20', 'terminationGracePeriodSeconds=60'])).toEqual([20, 60]);
-    expect(renderError(['ingress.controller=application-gateway', 'terminationGracePeriodSeconds=100'])).toMatch(
+    expect(renderError([...LEGACY_INGRESS, 'ingress.controller=application-gateway', 'terminationGracePeriodSeconds=100'])).toMatch(
       /terminationGracePeriodSeconds \(100\) must exceed preStopDelaySeconds \+ signaling.longPoll.maxSeconds \(115\)/,
     );
   });
@@ -233,15 +235,7 @@ describe('7. extension points', () => {
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateways' }]);
     expect(route.spec.hostnames).toEqual(['signal.example.com']);
-    const routed = Object.fromEntries(route.spec.rules.flatMap((rule) => rule.matches.map((m) => [m.path.value, rule.backendRefs[0]!.name])));
-    expect(routed).toEqual({
-      '/login': 'signal-session',
-      '/logout': 'signal-session',
-      '/offer': 'signal-signaling',
-      '/answer': 'signal-signaling',
-      '/expire': 'signal-signaling',
-      '/ice_servers': 'signal-ice',
-    });
+    expect(publicRoutes(list)).toEqual(ROUTED_SERVICES);
     for (const rule of route.spec.rules) {
       expect(rule.matches.every((m) => m.path.type === 'Exact')).toBe(true);
       expect(rule.timeouts).toEqual({ request: '60s' });
@@ -251,7 +245,7 @@ describe('7. extension points', () => {
 
 test('7. the AKS application routing add-on example: its IngressClass, and its namespace admitted by every NetworkPolicy', () => {
   type Policy = KubeObject & { spec: { ingress: { from?: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }[] } };
-  const list = objects(render([], { valuesFiles: [minimalValues, `${repoRoot}tests/deploy/fixtures/values/good/application-routing.yaml`] }));
+  const list = objects(render([], { valuesFiles: [minimalValues, `${repoRoot}deploy/helm/signal/ci/ingress-app-routing-nginx.yaml`] }));
   expect((named(list, 'Ingress', 'signal') as KubeObject & { spec: { ingressClassName: string } }).spec.ingressClassName).toBe('webapprouting.kubernetes.azure.com');
   for (const policy of ofKind<Policy>(list, 'NetworkPolicy')) {
     const namespaces = policy.spec.ingress.flatMap((rule) => rule.from ?? []).map((peer) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']);

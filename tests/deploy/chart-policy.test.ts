@@ -1,13 +1,13 @@
 /**
  * Deployment policies, asserted on the minimal render (the required settings) and on the production example: hardened,
- * bounded and probed containers; an Ingress that exposes exactly the public API and sends each
+ * bounded and probed containers; routes (HTTPRoute or Ingress) that expose exactly the public API and send each
  * path to the service that implements it; selectors, HPA targets, PDBs and references that
  * point at objects of the release; no secret material in the minimal render.
  */
 import type { KubeObject, Rendered } from '../../test-support/helm-render/index.ts';
 import { renderChart } from '../../test-support/helm-render/index.ts';
 import type { Container, Deployment } from './support/renders.ts';
-import { containers, named, objects, ofKind, RENDERS, selects, SERVICES } from './support/renders.ts';
+import { containers, named, objects, ofKind, publicRoutes, RENDERS, selects, SERVICES } from './support/renders.ts';
 // The seed's eight operations on their six paths; `npm run start:cluster` routes with the same table.
 import { INGRESS_ROUTES as PUBLIC_ROUTES } from '../../test-support/cluster/ingress-proxy.ts';
 
@@ -16,6 +16,9 @@ const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY', 'TURN_SECRET
 type DeploymentObject = KubeObject & Deployment;
 interface ServiceObject {
   spec: { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string | number }[] };
+}
+interface HttpRouteObject {
+  spec: { rules: { matches: { path: { type: string; value: string } }[]; backendRefs: { name: string; port: number }[] }[] };
 }
 interface IngressObject {
   spec: {
@@ -103,21 +106,22 @@ describe.each(renders)('the %s render', (name, rendered: Rendered) => {
     }
   });
 
-  test('the Ingress routes exactly the public paths, each to the Service of its implementing pods', () => {
-    const [ingress, ...others] = ofKind<IngressObject>(rendered, 'Ingress');
-    expect(others).toEqual([]);
-    for (const rule of ingress!.spec.rules) {
-      const routed = Object.fromEntries(
-        rule.http.paths.map((p) => {
-          expect(p.pathType).toBe('Exact');
-          const service = named<ServiceObject>(rendered, 'Service', p.backend.service.name);
-          expect(service.spec.ports.map((port) => port.name)).toContain(p.backend.service.port.name);
-          const deployment = selectedDeployment(rendered, service.spec.selector);
-          return [p.path, deployment.spec.template.metadata.labels['app.kubernetes.io/component']];
-        }),
-      );
-      expect(routed).toEqual(PUBLIC_ROUTES);
-      expect(rule.http.paths).toHaveLength(Object.keys(PUBLIC_ROUTES).length);
+  test('the routes serve exactly the public paths, each to the Service of its implementing pods', () => {
+    const routed = Object.fromEntries(
+      Object.entries(publicRoutes(rendered)).map(([path, serviceName]) => {
+        const service = named<ServiceObject>(rendered, 'Service', serviceName);
+        return [path, selectedDeployment(rendered, service.spec.selector).spec.template.metadata.labels['app.kubernetes.io/component']];
+      }),
+    );
+    expect(routed).toEqual(PUBLIC_ROUTES);
+    for (const ingress of ofKind<IngressObject>(rendered, 'Ingress')) {
+      for (const rule of ingress.spec.rules) for (const p of rule.http.paths) expect([p.pathType, p.backend.service.port.name]).toEqual(['Exact', 'http']);
+    }
+    for (const route of ofKind<HttpRouteObject>(rendered, 'HTTPRoute')) {
+      for (const rule of route.spec.rules) {
+        expect(rule.matches.map((m) => m.path.type)).toEqual(rule.matches.map(() => 'Exact'));
+        for (const backend of rule.backendRefs) expect(named<ServiceObject>(rendered, 'Service', backend.name).spec.ports.map((p) => p.port)).toContain(backend.port);
+      }
     }
   });
 

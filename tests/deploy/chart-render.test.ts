@@ -35,7 +35,7 @@ describe.each(renders)('the %s render', (_name, rendered: Rendered) => {
     for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
       expect(kinds.filter((k) => k === kind)).toHaveLength(3);
     }
-    for (const kind of ['Ingress', 'ServiceAccount']) expect(kinds).toContain(kind);
+    for (const kind of ['HTTPRoute', 'ServiceAccount']) expect(kinds).toContain(kind);
   });
 
   test('passes the Kubernetes API schemas (kubernetes-models)', async () => {

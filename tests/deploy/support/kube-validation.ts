@@ -12,7 +12,14 @@ import type { KubeObject } from '../../../test-support/helm-render/index.ts';
 import { repoRoot } from '../../../test-support/helm-render/index.ts';
 
 /** Groups served by CRDs, which neither package models; see monitoring-shapes.ts and chart-aks.test.ts. */
-const CUSTOM_GROUPS = new Set(['monitoring.coreos.com', 'secrets-store.csi.x-k8s.io', 'gateway.networking.k8s.io']);
+const CUSTOM_GROUPS = new Set([
+  'monitoring.coreos.com',
+  'azmonitoring.coreos.com',
+  'secrets-store.csi.x-k8s.io',
+  'gateway.networking.k8s.io',
+  'gateway.envoyproxy.io',
+  'networking.istio.io',
+]);
 
 export function isCustomResource(object: KubeObject): boolean {
   return CUSTOM_GROUPS.has(object.apiVersion.split('/')[0] ?? '');

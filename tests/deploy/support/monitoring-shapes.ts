@@ -1,12 +1,13 @@
 /**
  * Minimal schemas of the custom resources the chart renders: the Prometheus Operator's
  * (ServiceMonitor, PrometheusRule, monitoring.coreos.com/v1) and the Secrets Store CSI driver's
- * SecretProviderClass (secrets-store.csi.x-k8s.io/v1). Neither kubernetes-models nor
+ * SecretProviderClass (secrets-store.csi.x-k8s.io/v1), and the routing ones of route-shapes.ts. Neither kubernetes-models nor
  * kubernetes-types covers CRDs, so the fields their CRDs define are listed here, unknown ones rejected.
  */
 import { Ajv } from 'ajv';
 import type { KubeObject } from '../../../test-support/helm-render/index.ts';
 import { describe } from './kube-validation.ts';
+import { backendTrafficPolicy, destinationRule, httpRoute } from './route-shapes.ts';
 
 const duration = { type: 'string', pattern: '^(0|([0-9]+(ms|s|m|h|d|w|y))+)$' };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
@@ -175,6 +176,9 @@ const validators: Record<string, ReturnType<typeof ajv.compile>> = {
   ServiceMonitor: ajv.compile(serviceMonitor),
   PrometheusRule: ajv.compile(prometheusRule),
   SecretProviderClass: ajv.compile(secretProviderClass),
+  HTTPRoute: ajv.compile(httpRoute),
+  BackendTrafficPolicy: ajv.compile(backendTrafficPolicy),
+  DestinationRule: ajv.compile(destinationRule),
 };
 
 /** Problems of each monitoring.coreos.com object, including duplicate rule group names. */

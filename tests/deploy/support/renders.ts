@@ -86,3 +86,38 @@ export function selects(selector: Record<string, string>, labels: Record<string,
   const entries = Object.entries(selector);
   return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
 }
+
+/** On top of the minimal values (a Gateway API HTTPRoute): the legacy Ingress instead, for ingress-nginx. */
+export const LEGACY_INGRESS = ['httpRoute.enabled=false', 'ingress.enabled=true', 'ingress.controller=nginx', 'ingress.className=nginx'];
+
+interface RouteObject {
+  spec: {
+    rules: ({ http: { paths: { path: string; backend: { service: { name: string } } }[] } } | { matches: { path: { value: string } }[]; backendRefs: { name: string }[] })[];
+  };
+}
+
+/** The six public paths and the Service of the release each must reach. */
+export const ROUTED_SERVICES: Record<string, string> = {
+  '/login': 'signal-session',
+  '/logout': 'signal-session',
+  '/offer': 'signal-signaling',
+  '/answer': 'signal-signaling',
+  '/expire': 'signal-signaling',
+  '/ice_servers': 'signal-ice',
+};
+
+/** Every public path the release's Ingresses and HTTPRoutes route, with the Service it goes to. */
+export function publicRoutes(rendered: Rendered | KubeObject[]): Record<string, string> {
+  const routes: Record<string, string> = {};
+  const add = (path: string, service: string) => {
+    if (routes[path] !== undefined && routes[path] !== service) throw new Error(`${path} goes to ${routes[path]} and ${service}`);
+    routes[path] = service;
+  };
+  for (const route of [...ofKind<RouteObject>(rendered, 'Ingress'), ...ofKind<RouteObject>(rendered, 'HTTPRoute')]) {
+    for (const rule of route.spec.rules) {
+      if ('http' in rule) for (const p of rule.http.paths) add(p.path, p.backend.service.name);
+      else for (const match of rule.matches) add(match.path.value, rule.backendRefs[0]!.name);
+    }
+  }
+  return routes;
+}

@@ -210,20 +210,104 @@ ones would print as 1e+06: integers are printed as integers.
 {{- end }}
 {{- end }}
 
-{{/* X-Forwarded-For hops to trust: config.trustProxy, or ("auto") those of the ingress path. */}}
+{{/*
+What the chart knows of each way in, "gateway/<httpRoute.gateway>" or "ingress/<ingress.controller>":
+its name in messages; hops, the proxies that append to X-Forwarded-For before the pods (nginx
+behind Application Gateway: 2); preStop, the seconds it needs to stop routing to a pod being
+removed; from, where its proxies run ("parentRefs": the Gateways' namespaces, where Istio deploys
+them); sourceHint, what to give when it cannot be derived; lbService, whether its proxies sit
+behind a LoadBalancer Service of the cluster (client addresses then need externalTrafficPolicy: Local).
+*/}}
+{{- define "signal.frontFacts" -}}
+gateway/app-routing: {title: "the AKS application routing Gateway API", hops: 1, preStop: 5, from: parentRefs, lbService: true}
+gateway/application-gateway-for-containers: {title: "Application Gateway for Containers", hops: 1, preStop: 15, sourceHint: "an ipBlock of the subnet associated with it"}
+gateway/envoy-gateway: {title: "Envoy Gateway", hops: 1, preStop: 5, from: envoy-gateway-system, lbService: true}
+gateway/istio: {title: "Istio", hops: 1, preStop: 5, from: parentRefs, lbService: true}
+gateway/cilium: {title: "Cilium", hops: 1, preStop: 5, sourceHint: "Cilium's Envoy sends from the node; e.g. an ipBlock of the node subnet, or [] with a CiliumNetworkPolicy from the ingress entity", lbService: true}
+gateway/traefik: {title: "Traefik", hops: 1, preStop: 5, sourceHint: "e.g. the namespace Traefik runs in", lbService: true}
+gateway/other: {title: "this Gateway", preStop: 5, sourceHint: "its proxies' namespace or subnet"}
+ingress/nginx: {title: "ingress-nginx", hops: 1, preStop: 5, from: ingress-nginx, lbService: true}
+ingress/application-gateway: {title: "Application Gateway (AGIC)", hops: 1, preStop: 90, sourceHint: "an ipBlock of the Application Gateway subnet"}
+ingress/haproxy: {title: "the HAProxy Kubernetes Ingress Controller", hops: 1, preStop: 5, from: haproxy-controller, lbService: true}
+ingress/none: {title: "this Ingress controller", preStop: 5, sourceHint: "its proxies' namespace or subnet"}
+{{- end }}
+
+{{/* The ways in that are enabled, as keys of signal.frontFacts, HTTPRoute first. */}}
+{{- define "signal.fronts" -}}
+{{- $fronts := list }}
+{{- if .Values.httpRoute.enabled }}{{ $fronts = append $fronts (printf "gateway/%s" (default "other" .Values.httpRoute.gateway)) }}{{ end }}
+{{- if .Values.ingress.enabled }}{{ $fronts = append $fronts (printf "ingress/%s" .Values.ingress.controller) }}{{ end }}
+{{- join " " $fronts }}
+{{- end }}
+
+{{/* The facts of one way in; ingress-nginx's depend on its class and on what is in front of it. */}}
+{{- define "signal.front" -}}
+{{- $facts := get (include "signal.frontFacts" .root | fromYaml) .front }}
+{{- if eq .front "ingress/nginx" }}
+{{- if eq .root.Values.ingress.behind "application-gateway" }}{{ $_ := set $facts "hops" 2 }}{{ end }}
+{{- if eq .root.Values.ingress.className "webapprouting.kubernetes.azure.com" }}
+{{- $_ := set $facts "title" "the AKS application routing NGINX" }}
+{{- $_ := set $facts "from" "app-routing-system" }}
+{{- end }}
+{{- end }}
+{{- toYaml $facts }}
+{{- end }}
+
+{{/* X-Forwarded-For hops to trust: config.trustProxy, or ("auto") those of the ways in. */}}
 {{- define "signal.trustProxy" -}}
-{{- $v := .Values }}
-{{- if ne (toString $v.config.trustProxy) "auto" }}{{ int $v.config.trustProxy }}
-{{- else if eq $v.ingress.controller "nginx" }}{{ ternary 2 1 (eq $v.ingress.behind "application-gateway") }}
-{{- else if eq $v.ingress.controller "application-gateway" }}1
-{{- else }}{{ fail "config.trustProxy: set the number of proxies that append to X-Forwarded-For in front of the pods (\"auto\" knows only ingress.controller nginx and application-gateway)" }}
+{{- if ne (toString .Values.config.trustProxy) "auto" }}{{ int .Values.config.trustProxy }}
+{{- else }}
+{{- $hops := list }}
+{{- range $front := splitList " " (include "signal.fronts" .) | compact }}
+{{- $facts := include "signal.front" (dict "root" $ "front" $front) | fromYaml }}
+{{- if not (hasKey $facts "hops") }}
+{{- fail (printf "config.trustProxy: set the number of proxies that append to X-Forwarded-For in front of the pods (\"auto\" does not know %s)" $facts.title) }}
+{{- end }}
+{{- $hops = append $hops (int $facts.hops) }}
+{{- end }}
+{{- if ne (len ($hops | uniq)) 1 }}
+{{- fail "config.trustProxy: set the number of proxies that append to X-Forwarded-For in front of the pods (\"auto\" needs exactly one Ingress controller or Gateway, or both agreeing)" }}
+{{- end }}
+{{- first $hops }}
 {{- end }}
 {{- end }}
 
-{{/* preStop sleep: preStopDelaySeconds, or ("auto") what the ingress controller needs to stop routing. */}}
+{{/* preStop sleep: preStopDelaySeconds, or ("auto") the longest any way in needs to stop routing. */}}
 {{- define "signal.preStopSeconds" -}}
-{{- if eq (toString .Values.preStopDelaySeconds) "auto" }}{{ ternary 90 5 (eq .Values.ingress.controller "application-gateway") }}
+{{- if eq (toString .Values.preStopDelaySeconds) "auto" }}
+{{- $seconds := 5 }}
+{{- range $front := splitList " " (include "signal.fronts" .) | compact }}
+{{- $seconds = max $seconds (include "signal.front" (dict "root" $ "front" $front) | fromYaml).preStop }}
+{{- end }}
+{{- $seconds }}
 {{- else }}{{ int .Values.preStopDelaySeconds }}{{ end }}
+{{- end }}
+
+{{/*
+The sources admitted to the HTTP port: networkPolicy.ingressFrom, or ("auto") where the proxies of
+each way in run, as a YAML list. Fails, naming the setting, where the chart cannot know them.
+*/}}
+{{- define "signal.ingressFrom" -}}
+{{- $given := .Values.networkPolicy.ingressFrom }}
+{{- if kindIs "string" $given }}
+{{- $namespaces := list }}
+{{- range $front := splitList " " (include "signal.fronts" .) | compact }}
+{{- $facts := include "signal.front" (dict "root" $ "front" $front) | fromYaml }}
+{{- if eq (toString (get $facts "from")) "parentRefs" }}
+{{- range $ref := $.Values.httpRoute.parentRefs }}{{ $namespaces = append $namespaces (default $.Release.Namespace (get $ref "namespace")) }}{{ end }}
+{{- else if get $facts "from" }}{{ $namespaces = append $namespaces (get $facts "from") }}
+{{- else }}
+{{- fail (printf "networkPolicy.ingressFrom: the chart cannot tell where %s's proxies run: give the sources that reach the pods (%s), or [] to admit every source" $facts.title (get $facts "sourceHint")) }}
+{{- end }}
+{{- end }}
+{{- range $namespace := $namespaces | uniq }}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ $namespace }}
+{{- end }}
+{{- else }}
+{{- toYaml $given }}
+{{- end }}
 {{- end }}
 
 {{/* terminationGracePeriodSeconds, or ("auto") pre-stop + the longest long-poll + 15 s to finish. */}}
@@ -260,6 +344,10 @@ instead of an install that "succeeds" and crash-loops.
 {{- if gt (len $auth) 1 }}
 {{- fail (printf "give only one of session.auth.jwksUrl, secrets.jwtSecret, secrets.jwtPublicKey (set: %s)" (join ", " $auth)) }}
 {{- end }}
+{{- if $v.httpRoute.enabled }}
+{{- if not $v.httpRoute.gateway }}{{ $missing = append $missing "httpRoute.gateway (the Gateway API implementation: app-routing, application-gateway-for-containers, envoy-gateway, istio, cilium, traefik or other)" }}{{ end }}
+{{- if not $v.httpRoute.parentRefs }}{{ $missing = append $missing "httpRoute.parentRefs (the Gateway to attach to)" }}{{ end }}
+{{- end }}
 {{- if not $v.ice.turn.urls }}{{ $missing = append $missing "ice.turn.urls" }}{{ end }}
 {{- if not $given.turnSecret }}{{ $missing = append $missing "secrets.turnSecret" }}{{ end }}
 {{- if and (eq $v.signaling.wakeups.mode "direct") (not $given.wakeupSecret) }}
@@ -270,7 +358,7 @@ instead of an install that "succeeds" and crash-loops.
 {{- end }}
 {{- end }}
 
-{{/* Refuses values that cannot work together; included once, by deployment.yaml. */}}
+{{/* Refuses values that cannot work together; included by the templates Helm renders first (NOTES.txt, configmap.yaml). */}}
 {{- define "signal.validate" -}}
 {{- $longPoll := int .Values.signaling.longPoll.maxSeconds }}
 {{- $preStop := include "signal.preStopSeconds" . | int }}
