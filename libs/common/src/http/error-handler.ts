@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DependencyUnavailableError, HttpError, StorageFullError } from '../errors.ts';
+import { errorSummary, RepeatedLog } from '../observability/repeated-log.ts';
 
 const DEPENDENCY_MESSAGES: Record<string, string> = {
   cosmos: 'Storage unavailable',
@@ -34,8 +35,14 @@ function clientMessage(error: BodyParserError): { status: number; message: strin
   }
 }
 
-/** Maps every failure to the seed's `{"body": "..."}` envelope; stack traces only reach the log. */
+/**
+ * Maps every failure to the seed's `{"body": "..."}` envelope; stack traces only reach the log, and
+ * only for unhandled errors. A dependency that is down fails every request that needs it the same
+ * way, so its warning is written when the failures start and then once a minute with their count,
+ * without the SDK's stack.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
+  const dependencyWarnings = new RepeatedLog({ line: (fields, message) => logger.warn(fields, message) });
   return (error: unknown, _req, res, _next) => {
     const { requestId } = res.locals;
     if (res.headersSent) {
@@ -47,7 +54,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof DependencyUnavailableError) {
-      logger.warn({ requestId, dependency: error.dependency, err: error.cause }, 'dependency unavailable');
+      dependencyWarnings.record(error.dependency, { requestId, dependency: error.dependency, error: errorSummary(error.cause) }, 'dependency unavailable');
       const retryAfter = error instanceof StorageFullError ? StorageFullError.RETRY_AFTER_SECONDS : 1;
       res.set('Retry-After', String(retryAfter)).status(503).json({ body: DEPENDENCY_MESSAGES[error.dependency] ?? 'Service unavailable' });
       return;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
+import { RefusalSummary } from '../observability/refusal-summary.ts';
+import { clientAddress } from './client-address.ts';
 
 declare global {
   namespace Express {
@@ -35,7 +37,9 @@ export const CLIENT_CLOSED_REQUEST = 499;
  * a request id (the caller's when harmless), `Connection: close` while draining (keep-alive
  * clients then reconnect to a replica that stays), and, when the response is done or the client
  * went away, the duration metric and one log line: error level for 5xx, debug level otherwise.
- * Only method, path and status are logged, never headers, query strings or bodies.
+ * Only method, path and status are logged, never headers, query strings or bodies. Refusals (4xx,
+ * 429 and 499 included) are summed up at info once a minute (refusal-summary.ts), so a flood or a
+ * broken client is visible at the default level without a line per request.
  *
  * The metric's labels say what happened, whoever answered: `route` is the template of the path
  * even when a rate limit, the session check or the body parser answered before the route handler
@@ -46,6 +50,7 @@ export const CLIENT_CLOSED_REQUEST = 499;
  */
 export function requestContext(options: RequestContextOptions) {
   const { metrics, logger, serviceOf, routeOf, fallbackService, isShuttingDown } = options;
+  const refusals = new RefusalSummary({ line: (fields, message) => logger.info(fields, message) });
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
@@ -60,8 +65,9 @@ export function requestContext(options: RequestContextOptions) {
       const longpoll = res.locals.longPoll === true ? 'true' : 'false';
       metrics.httpDuration.observe({ service: serviceOf.get(route) ?? fallbackService, method: req.method, route, status: String(status), longpoll }, seconds);
       // Set only once the session check let the request through (require-session.ts).
-      const session = res.locals.session as { id: string } | undefined;
+      const session = res.locals.session as { id: string; uuid: string } | undefined;
       if (session !== undefined) metrics.activeSessions.seen(session.id);
+      if (status >= 400 && status < 500) refusals.record(status, route, session === undefined ? `address ${clientAddress(req)}` : `peer ${session.uuid}`);
       const level = status >= 500 ? 'error' : 'debug';
       if (logger.isLevelEnabled(level)) {
         logger[level]({ requestId: id, method: req.method, path: req.path, route, status, ms: Math.round(seconds * 1000), finished: res.writableFinished }, 'request');
