@@ -12,7 +12,20 @@ export const LOCAL_NAMESPACE = 'local';
 
 export interface Observer {
   url: string;
+  /** The alerts page of the installed version's UI. */
+  alerts: string;
   stop(): Promise<void>;
+}
+
+/**
+ * The new UI serves `/alerts`; builds without it (Debian's 2.x package) keep only the classic
+ * UI, at `/classic/alerts`. The first page that answers is the one to print.
+ */
+async function alertsPage(url: string): Promise<string> {
+  for (const path of ['/alerts', '/classic/alerts']) {
+    if (await fetch(`${url}${path}`).then((res) => res.ok, () => false)) return `${url}${path}`;
+  }
+  throw new Error(`Prometheus on ${url} serves neither /alerts nor /classic/alerts`);
 }
 
 /**
@@ -35,8 +48,13 @@ export async function observe(cluster: LaunchedCluster, supervisor: Supervisor):
       scrapeIntervalSeconds: 5,
       evaluationIntervalSeconds: 5,
     });
+    const alerts = await alertsPage(prometheus.url).catch(async (error: unknown) => {
+      await prometheus.stop();
+      throw error;
+    });
     return {
       url: prometheus.url,
+      alerts,
       async stop() {
         await prometheus.stop();
         await restarts.close();

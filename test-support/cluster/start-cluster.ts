@@ -10,7 +10,9 @@ import type { ServiceName } from '@signal/common/config/config';
 import { announce, linePrettifier, terminalDestination } from '@signal/all-in-one/dev-console';
 import { devTokenAndDemo } from '@signal/all-in-one/dev-routes';
 import { AFFINITIES, INGRESS_TIMEOUT_SECONDS, startIngressProxy, type Affinity, type IngressProxy } from './ingress-proxy.ts';
+import { portTaken } from './ingress-port.ts';
 import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
+import { startLocalTurn, type LocalTurn } from './local-turn.ts';
 import { observe, type Observer } from './observe.ts';
 import { supervise, type Supervisor } from './supervisor.ts';
 
@@ -55,22 +57,17 @@ function printer(pod: Pod): (line: string) => void {
 // One throw-away JWT secret shared by the session pods (as a Kubernetes Secret would give it) and
 // the local /dev/token, which stands in for the upstream auth service.
 const jwtSecret = randomBytes(32).toString('base64url');
-const turn = {
-  TURN_URLS: process.env.TURN_URLS ?? 'turn:127.0.0.1:3478?transport=udp',
-  TURN_SECRET: process.env.TURN_SECRET ?? randomBytes(16).toString('hex'),
-  ...(process.env.STUN_URLS ? { STUN_URLS: process.env.STUN_URLS } : {}),
-};
-/** What the chart's ConfigMaps and Secret give each service; nothing else reaches a pod. */
-const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: {}, ice: turn };
 const shared = { PORT: '0', HOST: '127.0.0.1', TRUST_PROXY: '1', SESSION_COOKIE_SECURE: 'false', ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}) };
 
+let turn: LocalTurn | undefined;
 let cluster: LaunchedCluster | undefined;
 let supervisor: Supervisor | undefined;
 let proxy: IngressProxy | undefined;
 let observer: Observer | undefined;
 let stopping: Promise<void> | undefined;
 
-// Whatever ends this process, no pod outlives it (SIGKILL of this process aside: nothing can run then).
+// Whatever ends this process, no pod outlives it: killed here on the way out, and on a SIGKILL of
+// this process, which runs nothing, each pod stops itself when its IPC channel to it closes.
 process.on('exit', () => {
   for (const service of cluster?.running.values() ?? []) {
     try {
@@ -82,16 +79,18 @@ process.on('exit', () => {
 });
 
 async function stop(signal: string): Promise<void> {
-  logger.info({ signal }, 'stopping: ingress first, then the pods (they drain), then the broker, Cosmos and Prometheus');
+  logger.info({ signal }, 'stopping: ingress first, then the pods (they drain), then the broker, Cosmos, coturn and Prometheus');
   supervisor?.stop();
   const ingressClosed = proxy?.close();
   await cluster?.stop();
   await ingressClosed;
+  await turn?.stop();
   await observer?.stop();
   logger.info('stopped');
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP is what closing the terminal sends: the same orderly stop as Ctrl-C.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping !== undefined) {
       logger.warn({ signal }, 'second signal: killing every pod now');
@@ -107,12 +106,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// Like `npm start` (HOST defaults to 0.0.0.0); the pods themselves listen on loopback only.
+const INGRESS_HOST = '0.0.0.0';
+if (await portTaken(args.port, INGRESS_HOST)) {
+  process.stderr.write(`port ${args.port} is already in use: stop what listens there, or pick another with --port=N (0 for any free one)\n`);
+  process.exit(1);
+}
+
 try {
+  turn = await startLocalTurn(process.env, logger);
+  /** What the chart's ConfigMaps and Secret give each service; nothing else reaches a pod. */
+  const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: {}, ice: turn.env };
   cluster = await launchCluster({
     signalingReplicas: args.signaling,
     env: (pod) => ({ ...shared, ...podEnv[pod.role] }),
     // Own process groups: a terminal's Ctrl-C reaches only this process, which stops pods in order.
-    spawn: (pod) => ({ onLine: printer(pod), detached: true }),
+    spawn: (pod) => ({ onLine: printer(pod), detached: true, exitWithParent: true }),
   });
   for (const pod of cluster.pods) logger.info({ pod: pod.name, pid: cluster.running.get(pod.name)?.pid, url: cluster.running.get(pod.name)?.url }, 'pod started');
   supervisor = supervise(cluster, {
@@ -126,8 +135,7 @@ try {
   devTokenAndDemo({ secret: jwtSecret, cookieSecure: false })(devApp);
   proxy = await startIngressProxy({
     port: args.port,
-    // Like `npm start` (HOST defaults to 0.0.0.0); the pods themselves listen on loopback only.
-    host: '0.0.0.0',
+    host: INGRESS_HOST,
     timeoutSeconds: INGRESS_TIMEOUT_SECONDS,
     affinity: args.affinity,
     endpoints: supervisor.endpoints,
@@ -144,7 +152,7 @@ try {
       title: `Signal cluster (session ×1, signaling ×${args.signaling}, ice ×1; Cosmos stand-in, AMQP broker; ingress)`,
       url: proxy.url,
       metrics: Object.fromEntries(cluster.pods.map((pod) => [pod.name, `${running.get(pod.name)!.url}/metrics`])),
-      ...(observer ? { more: { prometheus: observer.url, alerts: `${observer.url}/alerts` } } : {}),
+      ...(observer ? { more: { prometheus: observer.url, alerts: observer.alerts } } : {}),
     },
     logger,
   );

@@ -1,12 +1,16 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COTURN, requireTool } from '../system-tools/system-tools.ts';
+import { promisify } from 'node:util';
+import { COTURN, ensureTools, requireTool } from '../system-tools/system-tools.ts';
 import { startProcess, waitUntil } from './managed-process.ts';
 import { stunBinding } from './stun-binding.ts';
 
 const HOST = '127.0.0.1';
+const run = promisify(execFile);
 /**
  * Relay ports are drawn from above Linux's ephemeral range (32768-60999), so they cannot
  * collide with ports the kernel hands to the tests' own sockets.
@@ -36,6 +40,22 @@ export interface Coturn {
   relayPorts: { min: number; max: number };
   output(): string;
   stop(): Promise<void>;
+}
+
+/** coturn (turnserver and turnutils_uclient), installed with apt-get where this process may. */
+export async function ensureCoturn(): Promise<void> {
+  const installed = await ensureTools([COTURN]);
+  if (installed.includes('coturn')) await stopPackagedCoturnService();
+}
+
+/**
+ * Debian's coturn package enables a system service on systemd hosts (its SysV script stays off
+ * unless /etc/default/coturn enables it). The tests start their own coturn; the packaged one must
+ * not keep listening on 3478 after we installed it.
+ */
+async function stopPackagedCoturnService(): Promise<void> {
+  if (!existsSync('/run/systemd/system')) return;
+  await run('systemctl', ['disable', '--now', 'coturn'], { timeout: 30_000 });
 }
 
 /** Starts a real coturn on 127.0.0.1 with TURN REST authentication and loopback peers allowed. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { ProcessRole } from '@signal/common/config/config';
 import { testEnv } from './harness.ts';
 
@@ -25,7 +26,11 @@ export interface SpawnOptions {
   onLine?: (line: string) => void;
   /** Own process group: a terminal's Ctrl-C then reaches only the parent, which stops children in order. */
   detached?: boolean;
+  /** Stops itself (as on SIGTERM) once this process is gone, even killed: a pod dies with its launcher. */
+  exitWithParent?: boolean;
 }
+
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
 
 const ENTRY: Record<ProcessRole, string> = {
   session: 'services/session/src/main.ts',
@@ -47,11 +52,14 @@ export async function spawnService(role: ProcessRole, env: Record<string, string
   const timeoutMs = options.timeoutMs ?? 45_000;
   // The port is read from the info-level "listening" line, so info is the least this may log.
   const merged = { PATH: process.env.PATH, ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
-  const child: ChildProcess = spawn(process.execPath, [ENTRY[role]], {
+  const withParent = options.exitWithParent ?? false;
+  const child: ChildProcess = spawn(process.execPath, [...(withParent ? ['--import', EXIT_WITH_PARENT] : []), ENTRY[role]], {
     env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...(withParent ? (['ipc'] as const) : [])],
     detached: options.detached ?? false,
   });
+  // Nor does the channel keep this process alive: it exists only for the child to notice it is gone.
+  child.channel?.unref();
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const logs: Record<string, unknown>[] = [];
   let stderr = '';

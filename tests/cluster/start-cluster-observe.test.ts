@@ -29,6 +29,15 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
   }
 }
 
+test('the banner’s Prometheus and alerts links answer on the installed version', async () => {
+  const banner = await cluster.line((entry) => typeof entry.alerts === 'string');
+  expect(banner.prometheus).toBe(prometheus);
+  expect(String(banner.alerts)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/(classic\/)?alerts$/);
+  const page = await fetch(String(banner.alerts));
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/SignalPodRestarting/);
+}, 30_000);
+
 test('every pod and the restart counts are scraped, with the labels the rules group by', async () => {
   const up = await until(async () => {
     const samples = await query(prometheus, 'up == 1');

@@ -5,6 +5,7 @@
  * killed by hand comes back; SIGINT leaves no process behind.
  */
 import { randomUUID } from 'node:crypto';
+import { stunBinding } from '../../test-support/coturn/stun-binding.ts';
 import { alive, startClusterProcess, type ClusterProcess } from './support/cluster-process.ts';
 
 const ROOM = { uuid: randomUUID(), shortname: 'start-cluster-test' };
@@ -73,6 +74,15 @@ test('a handshake through the ingress, the two peers on different signaling repl
   const [aliceWaitedOn, bobPostedOn] = await exchange('answer', bob, alice);
   expect(aliceWaitedOn).not.toBe(bobPostedOn);
 }, 60_000);
+
+test('ice hands out the TURN server the cluster runs (a local coturn), and it answers: no ICE gathering waits for a timeout', async () => {
+  const alice = await logIn(`alice-${randomUUID().slice(0, 8)}`);
+  const res = await fetch(`${base}/ice_servers`, { headers: { cookie: alice.cookie } });
+  const { cfg } = JSON.parse((await res.json()) as string) as { cfg: { iceServers: { urls: string }[] } };
+  const turn = cfg.iceServers.map((server) => /^turn:(127\.0\.0\.1):(\d+)\?transport=udp$/.exec(server.urls)).find((match) => match !== null);
+  expect(turn).toBeDefined();
+  expect(await stunBinding(turn![1]!, Number(turn![2]), 2_000)).toBe(true);
+}, 30_000);
 
 test('a signaling process killed by hand is reported and restarted, and serves again', async () => {
   const victim = pids.get('signaling-1')!;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
@@ -11,9 +11,17 @@ export interface ClusterProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startClusterProcess(args: string[]): ClusterProcess {
-  const child = spawn(process.execPath, ['test-support/cluster/start-cluster.ts', ...args], {
-    env: { PATH: process.env.PATH ?? '' },
+export interface ClusterProcessOptions {
+  /** Through `npm run start:cluster`, as a person starts it, instead of the launcher directly. */
+  viaNpm?: boolean;
+  /** Added to the bare PATH the process gets. */
+  env?: Record<string, string>;
+}
+
+export function startClusterProcess(args: string[], options: ClusterProcessOptions = {}): ClusterProcess {
+  const [command, commandArgs] = options.viaNpm ? ['npm', ['run', '--silent', 'start:cluster', '--', ...args]] : [process.execPath, ['test-support/cluster/start-cluster.ts', ...args]];
+  const child = spawn(command, commandArgs, {
+    env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
@@ -68,4 +76,11 @@ export function alive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Every process below `pid` (children, theirs, ...), as `ps` lists them now. */
+export function descendants(pid: number): number[] {
+  // ps exits 1 when nothing matches: the empty list is still the answer.
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.split('\n').flatMap((line) => (line.trim() === '' ? [] : [Number(line)]));
+  return children.flatMap((child) => [child, ...descendants(child)]);
 }

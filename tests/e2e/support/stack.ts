@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { startCoturn, type Coturn } from '../../../test-support/coturn/coturn.ts';
 import { SignalClient, type SignalClientOptions } from '../../../services/all-in-one/public/demo/signal-client.js';
-import { ensureCoturn } from './prerequisites.ts';
+import { ensureCoturn } from '../../../test-support/coturn/coturn.ts';
 import { sessionFetch, type SessionFetch, type SessionFetchOptions } from './session-fetch.ts';
 import { startSignal, type SignalServer } from './signal-server.ts';
 
