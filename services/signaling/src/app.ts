@@ -9,6 +9,7 @@ import { SdpExchange } from './domain/sdp-exchange.ts';
 import { expire } from './handlers/expire.ts';
 import { getSdp } from './handlers/get-sdp.ts';
 import { postSdp } from './handlers/post-sdp.ts';
+import { requireRoomParam } from './handlers/require-room-param.ts';
 import { openSdpStore } from './store/open-sdp-store.ts';
 
 /** The signaling service: peers exchange SDP offers and answers through it, kept in its own SDP store. */
@@ -23,6 +24,7 @@ export async function signalingService(platform: Platform): Promise<ServiceModul
   const body = jsonBody(config.signaling.sdpMaxBytes + 4096);
   const router = Router();
   router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
+  if (config.signaling.roomParamRequired) router.post(['/offer', '/answer', '/expire'], requireRoomParam);
   router.post('/offer', body, postSdp('offer', exchange, timer, validate));
   router.get('/offer', getSdp('offer', exchange, timer, validate.sdpQuery));
   router.post('/answer', body, postSdp('answer', exchange, timer, validate));

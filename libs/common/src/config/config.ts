@@ -66,6 +66,8 @@ export interface SignalingConfig {
   fallbackIntervalSeconds: number;
   longPollMaxPerUser: number;
   longPollMaxPerReplica: number;
+  /** POSTs must carry `?room` (400 otherwise): set where the ingress hashes on it. */
+  roomParamRequired: boolean;
 }
 
 export interface LimitsConfig {
@@ -221,6 +223,7 @@ function readSignaling(env: EnvReader): SignalingConfig {
     // LONGPOLL_MAX_PER_SESSION is the variable's old name, kept so existing deployments keep their value.
     longPollMaxPerUser: env.integer('LONGPOLL_MAX_PER_USER', env.integer('LONGPOLL_MAX_PER_SESSION', 64, 1, 10_000), 1, 10_000),
     longPollMaxPerReplica: env.integer('LONGPOLL_MAX_PER_REPLICA', 10_000, 1, 1_000_000),
+    roomParamRequired: env.boolean('ROOM_PARAM_REQUIRED', false),
   };
 }
 
