@@ -42,6 +42,8 @@ const OPTIONAL_VALUES = [
   'session.auth.algorithms={RS256}',
   'cosmos.preferredRegions={West Europe}',
   'ice.stunUrls={stun:stun.example.com:3478}',
+  'httpRoute.gateway=envoy-gateway',
+  'signaling.roomAffinity=true',
   'signaling.wakeups.mode=direct',
   'secrets.wakeupSecret.value=a-wakeup-secret-of-more-than-thirty-two-chars',
 ];

@@ -216,19 +216,20 @@ its name in messages; hops, the proxies that append to X-Forwarded-For before th
 behind Application Gateway: 2); preStop, the seconds it needs to stop routing to a pod being
 removed; from, where its proxies run ("parentRefs": the Gateways' namespaces, where Istio deploys
 them); sourceHint, what to give when it cannot be derived; lbService, whether its proxies sit
-behind a LoadBalancer Service of the cluster (client addresses then need externalTrafficPolicy: Local).
+behind a LoadBalancer Service of the cluster (client addresses then need externalTrafficPolicy: Local);
+hashes, whether the chart can make it hash requests on the room query parameter (roomAffinity).
 */}}
 {{- define "signal.frontFacts" -}}
 gateway/app-routing: {title: "the AKS application routing Gateway API", hops: 1, preStop: 5, from: parentRefs, lbService: true}
 gateway/application-gateway-for-containers: {title: "Application Gateway for Containers", hops: 1, preStop: 15, sourceHint: "an ipBlock of the subnet associated with it"}
-gateway/envoy-gateway: {title: "Envoy Gateway", hops: 1, preStop: 5, from: envoy-gateway-system, lbService: true}
-gateway/istio: {title: "Istio", hops: 1, preStop: 5, from: parentRefs, lbService: true}
+gateway/envoy-gateway: {title: "Envoy Gateway", hops: 1, preStop: 5, from: envoy-gateway-system, lbService: true, hashes: true}
+gateway/istio: {title: "Istio", hops: 1, preStop: 5, from: parentRefs, lbService: true, hashes: true}
 gateway/cilium: {title: "Cilium", hops: 1, preStop: 5, sourceHint: "Cilium's Envoy sends from the node; e.g. an ipBlock of the node subnet, or [] with a CiliumNetworkPolicy from the ingress entity", lbService: true}
 gateway/traefik: {title: "Traefik", hops: 1, preStop: 5, sourceHint: "e.g. the namespace Traefik runs in", lbService: true}
 gateway/other: {title: "this Gateway", preStop: 5, sourceHint: "its proxies' namespace or subnet"}
-ingress/nginx: {title: "ingress-nginx", hops: 1, preStop: 5, from: ingress-nginx, lbService: true}
+ingress/nginx: {title: "ingress-nginx", hops: 1, preStop: 5, from: ingress-nginx, lbService: true, hashes: true}
 ingress/application-gateway: {title: "Application Gateway (AGIC)", hops: 1, preStop: 90, sourceHint: "an ipBlock of the Application Gateway subnet"}
-ingress/haproxy: {title: "the HAProxy Kubernetes Ingress Controller", hops: 1, preStop: 5, from: haproxy-controller, lbService: true}
+ingress/haproxy: {title: "the HAProxy Kubernetes Ingress Controller", hops: 1, preStop: 5, from: haproxy-controller, lbService: true, hashes: true}
 ingress/none: {title: "this Ingress controller", preStop: 5, sourceHint: "its proxies' namespace or subnet"}
 {{- end }}
 
@@ -382,6 +383,14 @@ instead of an install that "succeeds" and crash-loops.
 {{- if and .Values.tracing.enabled (not .Values.tracing.otlpEndpoint) }}
 {{- fail "tracing.otlpEndpoint is required when tracing.enabled is true" }}
 {{- end }}
+{{- if .Values.signaling.roomAffinity }}
+{{- range $front := splitList " " (include "signal.fronts" .) | compact }}
+{{- $facts := include "signal.front" (dict "root" $ "front" $front) | fromYaml }}
+{{- if not (get $facts "hashes") }}
+{{- fail (printf "signaling.roomAffinity: %s cannot hash requests on the room query parameter; turn it off (routing works without it) or use Envoy Gateway, Istio, ingress-nginx or HAProxy" $facts.title) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- include "signal.requireSettings" . }}
 {{- end }}
 
@@ -443,6 +452,7 @@ change restarts only the services it concerns.
   "LONGPOLL_FALLBACK_INTERVAL_SECONDS" $v.signaling.longPoll.fallbackIntervalSeconds
   "LONGPOLL_MAX_PER_USER" $v.signaling.longPoll.maxPerUser
   "LONGPOLL_MAX_PER_REPLICA" $v.signaling.longPoll.maxPerReplica
+  "ROOM_PARAM_REQUIRED" (ternary "true" "" $v.signaling.roomAffinity)
   "WAKEUPS" $v.signaling.wakeups.mode
   "WAKEUP_PORT" $v.signaling.wakeups.port }}
 {{- else if eq .service "ice" }}
@@ -459,6 +469,20 @@ change restarts only the services it concerns.
 {{- if ne $text "" }}
 {{ $key }}: {{ $text | quote }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The route objects (Ingress or HTTPRoute) and the services each routes: one for all three, or with
+signaling.roomAffinity, the signaling paths apart so that only they are hashed on ?room.
+*/}}
+{{- define "signal.routeGroups" -}}
+{{- $fullname := include "signal.fullname" . }}
+{{- if .Values.signaling.roomAffinity }}
+- {name: {{ $fullname }}, services: [session, ice]}
+- {name: {{ $fullname }}-signaling, services: [signaling], hashed: true}
+{{- else }}
+- {name: {{ $fullname }}, services: [session, signaling, ice]}
 {{- end }}
 {{- end }}
 
