@@ -7,13 +7,12 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../test-support/chromium/chromium.ts';
 import { startClusterProcess } from '../cluster/support/cluster-process.ts';
-import { openDemoAs, sideBySide, waitForStatus, type DemoUser } from './support/demo-page.ts';
+import { openDemoAs, overflowing, sideBySide, statusesSeen, waitForStatus, type DemoUser } from './support/demo-page.ts';
 import { ensureChromium } from './support/prerequisites.ts';
 import { startSignal } from './support/signal-server.ts';
 import { newRoom, startStack, type Stack } from './support/stack.ts';
 
-// One CI run saw the host-candidate test stay at "Sending an offer, then waiting for the answer…"
-// for 20 s: that status lasts until the data channel opens, so ICE between two headless Chromium
+// One CI run saw the host-candidate test stay at "waiting for the answer" for 20 s: that status lasts until the data channel opens, so ICE between two headless Chromium
 // pages (mDNS-named host candidates) did not complete, and a rerun passed. A second attempt, with
 // the first failure logged, keeps such a run from hiding the rest; a real break fails both.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
@@ -68,9 +67,18 @@ test('two people on /demo/ connect a relayed data channel, chat, and leave', asy
   const screenshot = CHOSEN_SCREENSHOT === undefined ? join(screenshotDir!, 'demo.png') : resolve(REPO, CHOSEN_SCREENSHOT);
   await writeFile(screenshot, await sideBySide(browser, [alice, bob]));
 
+  // Both gathered candidates before their SDP went out, and the page said so meanwhile.
+  for (const user of [alice, bob]) expect(await statusesSeen(user)).toContain('Gathering candidates…');
+
   await bob.page.click('#leave');
   await waitForStatus(bob, 'idle', 5_000);
+  // Alice did not press Leave: the peer leaving ends her call, and Connect is offered again.
   await waitForStatus(alice, 'idle', 10_000);
+  expect(await alice.page.textContent('#status')).toBe('The peer left. Connect again when they are back.');
+  expect([await alice.page.isEnabled('#connect'), await alice.page.isEnabled('#leave')]).toEqual([true, false]);
+  await chat(alice, 'Still there?');
+  expect(await alice.page.textContent('#error')).toBe('Not sent: the data channel is closed. Connect to the peer again first.');
+  expect(await alice.page.locator('#log li.mine').allTextContents()).not.toContain('Alice: Still there?');
   // Leaving expired every SDP between the two: Alice's own session finds nothing in either direction.
   const leftover = await alice.page.evaluate(async (query) => {
     const read = (type: string) => fetch(`/${type}?${new URLSearchParams(query)}`);
@@ -80,6 +88,24 @@ test('two people on /demo/ connect a relayed data channel, chat, and leave', asy
 
   expect([...alice.problems, ...bob.problems]).toEqual([]);
 }, 60_000);
+
+test('at 390 px wide (a phone) nothing sticks out of its card, logged out or in a call', async () => {
+  const user = await openDemoAs(browser, stack.signal.baseUrl, 'Alice Longname', newRoom(), { width: 390, height: 844 });
+  users.push(user);
+  await user.page.fill('#peer-id', '00000000-0000-4000-8000-000000000001');
+  // Every card at once, with the longest lines a call shows.
+  await user.page.evaluate(`
+    for (const id of ['chat-panel', 'replica-panel']) document.getElementById(id).hidden = false;
+    document.getElementById('path').textContent = 'Path: relay 127.0.0.1:61234/udp ⇄ relay 127.0.0.1:61235/udp';
+    const served = document.createElement('li');
+    served.textContent = '/offer?signalId=00000000-0000-4000-8000-000000000001 200 ← signaling-1';
+    document.getElementById('replicas').append(served);
+  `);
+  expect(await overflowing(user.page)).toEqual([]);
+  const fresh = await user.page.context().newPage();
+  await fresh.goto(`${stack.signal.baseUrl}/demo/`);
+  expect(await overflowing(fresh)).toEqual([]);
+}, 30_000);
 
 test('with plain `npm start` (dev mode, no TURN configured) the demo connects over host candidates', async () => {
   // What a new user's `npm start` has: no TURN, no AUTH_JWT_*, default (Secure) cookie flags.

@@ -12,9 +12,18 @@ export interface DemoUser {
 }
 
 /** One person on /demo/ in `room`: their own browser context (cookie jar), logged in through /dev/token. */
-export async function openDemoAs(browser: Browser, baseUrl: string, name: string, room: { uuid: string; shortname: string }): Promise<DemoUser> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+export async function openDemoAs(
+  browser: Browser,
+  baseUrl: string,
+  name: string,
+  room: { uuid: string; shortname: string },
+  viewport: { width: number; height: number } = VIEWPORT,
+): Promise<DemoUser> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  // Every status the page shows, in order, including those that last a moment only. (Browser code
+  // as text: this project's typecheck has no DOM types.)
+  await page.addInitScript({ content: RECORD_STATUSES });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
   page.on('console', (message) => message.type() === 'error' && problems.push(`${name}: ${message.text()}`));
@@ -59,4 +68,35 @@ export async function sideBySide(browser: Browser, users: DemoUser[]): Promise<B
   } finally {
     await context.close();
   }
+}
+
+const RECORD_STATUSES = `
+  window.statusesSeen = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    const status = document.getElementById('status');
+    new MutationObserver(() => window.statusesSeen.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+  });`;
+
+/** The status texts the page showed so far, in order. */
+export async function statusesSeen(user: DemoUser): Promise<string[]> {
+  return (await user.page.evaluate('window.statusesSeen')) as string[];
+}
+
+const OVERFLOWING = `(() => {
+  const found = [];
+  if (document.documentElement.scrollWidth > window.innerWidth) found.push('the page is ' + document.documentElement.scrollWidth + ' px wide');
+  for (const card of document.querySelectorAll('.panel')) {
+    if (card.hidden) continue;
+    const box = card.getBoundingClientRect();
+    for (const element of card.querySelectorAll('*')) {
+      const inner = element.getBoundingClientRect();
+      if (inner.width > 0 && (inner.right > box.right + 0.5 || inner.left < box.left - 0.5)) found.push('#' + (element.id || element.tagName) + ' sticks out of #' + card.id);
+    }
+  }
+  return found;
+})()`;
+
+/** What sticks out of its card (or makes the page scroll sideways) at the page's current width. */
+export async function overflowing(page: Page): Promise<string[]> {
+  return (await page.evaluate(OVERFLOWING)) as string[];
 }

@@ -64,12 +64,18 @@ async function connect() {
     if (pc.connectionState === 'failed') setStatus('failed', 'The connection failed (check the TURN server).');
     if (pc.connectionState === 'disconnected') setStatus('connecting', 'Connection interrupted, waiting for it to recover…');
   });
+  const offerer = isOfferer(client.session.uuid, peer);
+  // Offers and answers go out whole once gathering ends: a slow TURN server shows here, not as a hang.
+  pc.addEventListener('icegatheringstatechange', () => {
+    if (pc.iceGatheringState === 'gathering') setStatus('connecting', 'Gathering candidates…');
+    if (pc.iceGatheringState === 'complete') setStatus('connecting', offerer ? 'Offer sent, waiting for the answer…' : 'Sending the answer…');
+  });
 
   const options = { signal: abort.signal, timeoutMs: NEGOTIATION_TIMEOUT_MS };
   let channel;
-  if (isOfferer(client.session.uuid, peer)) {
+  if (offerer) {
     channel = pc.createDataChannel('chat');
-    setStatus('connecting', 'Sending an offer, then waiting for the answer…');
+    setStatus('connecting', 'Making an offer…');
     await call(client, pc, peer, room, options);
   } else {
     const remote = new Promise((resolve) => pc.addEventListener('datachannel', (event) => resolve(event.channel), { once: true }));
@@ -80,7 +86,7 @@ async function connect() {
   }
   current.channel = channel;
   channel.addEventListener('message', (event) => showMessage(JSON.parse(event.data)));
-  channel.addEventListener('close', () => current?.channel === channel && setStatus('idle', 'The peer left.'));
+  channel.addEventListener('close', () => current?.channel === channel && peerLeft());
   if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
   setStatus('connected', 'Connected: the data channel is open.');
   showPath(await selectedCandidatePair(pc));
@@ -101,9 +107,28 @@ async function hangUp() {
   setBusy(false);
 }
 
+/** The other side closed the channel: the call is over here too, and Connect is offered again. */
+function peerLeft() {
+  const { pc, peer, abort } = current;
+  current = undefined;
+  abort.abort();
+  pc.close();
+  // The leaving side expired the SDPs between the two; this only covers a peer that vanished.
+  leave(client, peer, room).catch(() => {});
+  setStatus('idle', 'The peer left. Connect again when they are back.');
+  $('path').textContent = '';
+  setBusy(false);
+}
+
 function sendChat() {
   const text = $('message').value.trim();
-  if (!text || current?.channel?.readyState !== 'open') return;
+  if (!text) return;
+  if (current?.channel?.readyState !== 'open') {
+    $('error').textContent = 'Not sent: the data channel is closed. Connect to the peer again first.';
+    $('error').hidden = false;
+    return;
+  }
+  $('error').hidden = true;
   const message = { from: client.session.name, text };
   current.channel.send(JSON.stringify(message));
   showMessage(message, true);
