@@ -34,13 +34,18 @@ async function post(options: { secret?: string; to?: string; at?: number; body?:
   return response.statusCode;
 }
 
-/** Sends only `head` on a fresh connection and resolves with what the server answered before closing it. */
+/** Sends only `head` on a fresh connection and resolves with the status line and headers the server answered. */
 function headersOnly(head: string): Promise<string> {
   const { port } = parseAddress(receiver.address)!;
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      if (!answer.includes('\r\n\r\n')) return;
+      socket.destroy();
+      resolve(answer);
+    });
     socket.on('close', () => resolve(answer));
     socket.on('error', reject);
     socket.write(head);

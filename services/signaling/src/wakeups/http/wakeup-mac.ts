@@ -49,20 +49,24 @@ const one = (headers: IncomingHttpHeaders, name: string): string | undefined => 
 };
 
 /**
- * Judges a request's headers for the replica at `self`: well-formed, addressed to it, fresh, and
- * signed with one of `keys` (every secret of the rotation list is accepted). Cheap checks first,
- * the MACs last; MACs are compared in constant time.
+ * Judges a request's headers for the replica at `self`: well-formed, signed with one of `keys`
+ * (every secret of the rotation list is accepted), then addressed to it and fresh. The MAC is
+ * checked over the recipient the request names, so a request a peer signed for another replica
+ * (a previous process on this IP and port) is told apart from a forgery: `mac` and `malformed`
+ * come from strangers, `recipient` and `stale` from a holder of the secret. MACs are compared in
+ * constant time.
  */
 export function verifyHeaders(keys: readonly Buffer[], self: string, headers: IncomingHttpHeaders, now: number): Verdict {
   const [to, timestamp, nonce, bodyHash, given] = [HEADERS.to, HEADERS.timestamp, HEADERS.nonce, HEADERS.bodyHash, HEADERS.mac].map((name) => one(headers, name));
   if (to === undefined || timestamp === undefined || nonce === undefined || bodyHash === undefined || given === undefined) return { ok: false, reason: 'malformed' };
   if (!TIMESTAMP.test(timestamp) || !NONCE.test(nonce) || !DIGEST.test(bodyHash) || !DIGEST.test(given)) return { ok: false, reason: 'malformed' };
-  if (to !== self) return { ok: false, reason: 'recipient' };
-  const sent = Number(timestamp);
-  if (Math.abs(now - sent) > FRESHNESS_MS) return { ok: false, reason: 'stale' };
   const presented = Buffer.from(given, 'base64url');
   // Every key is tried, so the time taken does not tell which one matched.
   let matched = false;
-  for (const key of keys) matched = timingSafeEqual(presented, mac(key, self, timestamp, nonce, bodyHash)) || matched;
-  return matched ? { ok: true, nonce, timestamp: sent, bodyHash } : { ok: false, reason: 'mac' };
+  for (const key of keys) matched = timingSafeEqual(presented, mac(key, to, timestamp, nonce, bodyHash)) || matched;
+  if (!matched) return { ok: false, reason: 'mac' };
+  if (to !== self) return { ok: false, reason: 'recipient' };
+  const sent = Number(timestamp);
+  if (Math.abs(now - sent) > FRESHNESS_MS) return { ok: false, reason: 'stale' };
+  return { ok: true, nonce, timestamp: sent, bodyHash };
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '@signal/common/clock';
 import type { WakeupHandlers } from '../wakeup-handlers.ts';
@@ -57,15 +57,17 @@ const remoteOf = (socket: Socket) => `${socket.remoteAddress ?? '?'}:${socket.re
 /**
  * Takes batches of hints from other signaling replicas: `POST /wakeups`, answered 204 once its
  * hints were handed to this replica's handlers. Everything that can be judged from the headers
- * (route, declared length, recipient, freshness, MAC, nonce) is judged before the body is read,
- * and a refused request's connection is closed without reading it, so a sender without the
- * secret gets the server to hold no more than its headers.
+ * (route, declared length, MAC, recipient, freshness, nonce) is judged before the body is read,
+ * and a refused request's body is never read, so a sender without the secret gets the server to
+ * hold no more than its headers.
  */
 export class WakeupServer {
   readonly #server: Server;
   readonly #options: WakeupServerOptions;
   readonly #replays = new ReplayCache();
   readonly #guard: ConnectionGuard;
+  /** Strangers' connections held stalled: their eventual timeout is not a second refusal. */
+  readonly #held = new WeakSet<Socket>();
 
   static async start(options: WakeupServerOptions): Promise<WakeupServer> {
     const server = new WakeupServer(options);
@@ -86,7 +88,7 @@ export class WakeupServer {
     this.#guard = new ConnectionGuard(maxConnections, () => options.onRefused('evicted', 'oldest stranger'));
     this.#server.on('connection', (socket: Socket) => this.#guard.admit(socket));
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-      if (error.code !== 'ECONNRESET') options.onRefused(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : 'protocol', remoteOf(socket));
+      if (error.code !== 'ECONNRESET' && !this.#held.has(socket)) options.onRefused(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : 'protocol', remoteOf(socket));
       socket.destroy();
     });
   }
@@ -105,30 +107,51 @@ export class WakeupServer {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { clock, keys, self, handlers } = this.#options;
-    if (request.url !== WAKEUP_PATH || request.method !== 'POST') return this.#refuse(request, response, 404, 'route');
+    if (request.url !== WAKEUP_PATH || request.method !== 'POST') return this.#holdStranger(request, 404, 'route');
     const length = Number(request.headers['content-length']);
     if (request.headers['transfer-encoding'] !== undefined || !Number.isInteger(length) || length < 1 || length > MAX_BODY_BYTES) {
-      return this.#refuse(request, response, 413, 'length');
+      return this.#holdStranger(request, 413, 'length');
     }
     const now = clock.now();
     const verdict = verifyHeaders(keys, self, request.headers, now);
-    if (!verdict.ok) return this.#refuse(request, response, verdict.reason === 'recipient' ? 421 : 401, verdict.reason);
+    if (!verdict.ok) {
+      if (verdict.reason === 'mac' || verdict.reason === 'malformed') return this.#holdStranger(request, 401, verdict.reason);
+      return this.#refusePeer(request, response, verdict.reason === 'recipient' ? 421 : 401, verdict.reason);
+    }
     const admitted = this.#replays.admit(verdict.nonce, verdict.timestamp, now);
-    if (admitted !== 'fresh') return this.#refuse(request, response, admitted === 'replay' ? 401 : 503, admitted === 'replay' ? 'replay' : 'replay_cache_full');
+    if (admitted !== 'fresh') return this.#refusePeer(request, response, admitted === 'replay' ? 401 : 503, admitted === 'replay' ? 'replay' : 'replay_cache_full');
     this.#guard.trust(request.socket);
     const body = await readBody(request, length);
     if (body === undefined) return;
     const hints = sha256(body) === verdict.bodyHash ? decodeBatch(body) : undefined;
-    if (hints === undefined) return this.#refuse(request, response, 400, 'body');
+    if (hints === undefined) return this.#refusePeer(request, response, 400, 'body');
     await handlers.deliver(hints);
     response.writeHead(204).end();
   }
 
-  /** Answers and closes the connection: whatever the sender still sends is never read. */
-  #refuse(request: IncomingMessage, response: ServerResponse, status: number, reason: RefusalReason): void {
+  /**
+   * A request signed with the secret but not acceptable here (misdirected, stale, replayed, bad
+   * body): answered and closed at once, so the peer counts it dropped without waiting.
+   */
+  #refusePeer(request: IncomingMessage, response: ServerResponse, status: number, reason: RefusalReason): void {
     this.#options.onRefused(reason, remoteOf(request.socket));
-    response.once('finish', () => request.socket.destroy());
+    request.socket.pause();
     response.writeHead(status, { connection: 'close', 'content-length': 0 }).end();
+    request.socket.destroy();
+  }
+
+  /**
+   * A request from someone without the secret: told its status once, then never read again. The
+   * connection stays open, stalled, until Node's request timeout closes it (or a newer stranger
+   * evicts it), so a slow or repeating sender makes this replica read nothing more and costs it
+   * no new connection for a while; closing at once would let it reconnect and send again.
+   */
+  #holdStranger(request: IncomingMessage, status: number, reason: RefusalReason): void {
+    const socket = request.socket;
+    this.#options.onRefused(reason, remoteOf(socket));
+    this.#held.add(socket);
+    socket.pause();
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   }
 }
 
