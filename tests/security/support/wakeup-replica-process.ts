@@ -16,14 +16,16 @@ export interface WakeupReplicaProcess {
   /** Every stdout line, parsed (pino JSON). */
   logs: Record<string, unknown>[];
   ask<T>(what: 'rss' | 'received' | 'refused'): Promise<T>;
+  /** Has it wake the replica at `address`, inside a span of its own. */
+  wake(address: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts support/wakeup-replica.ts in its own Node process and waits for its address. */
-export async function startWakeupReplica(): Promise<WakeupReplicaProcess> {
+/** Starts support/wakeup-replica.ts in its own Node process and waits for its address; `preload` runs first (`--import`). */
+export async function startWakeupReplica(env: Record<string, string> = {}, preload?: string): Promise<WakeupReplicaProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./wakeup-replica.ts', import.meta.url)), [], {
-    env: { PATH: process.env.PATH, WAKEUP_SECRET },
-    execArgv: ['--disable-warning=ExperimentalWarning'],
+    env: { PATH: process.env.PATH, WAKEUP_SECRET, ...env },
+    execArgv: ['--disable-warning=ExperimentalWarning', ...(preload === undefined ? [] : ['--import', preload])],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -44,6 +46,11 @@ export async function startWakeupReplica(): Promise<WakeupReplicaProcess> {
       const answered = answer();
       child.send({ ask: what });
       return (await answered) as T;
+    },
+    async wake(to: string) {
+      const answered = answer();
+      child.send({ ask: 'wake', to });
+      await answered;
     },
     async stop() {
       const exited = once(child, 'exit');

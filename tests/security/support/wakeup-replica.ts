@@ -2,11 +2,12 @@
  * A signaling replica's wake-up side alone, in its own process, wired as the service wires it
  * (openWakeups: metrics, sampled refusal log on stdout): what the wake-up attacks aim at. The
  * parent talks to it over IPC: its address on start, then RSS (current and peak since the last
- * ask), hints received, and the refusal counter.
+ * ask), hints received, the refusal counter, and a wake-up it is told to send (in a span of its own).
  */
 import { pino } from 'pino';
 import { systemClock } from '@signal/common/clock';
 import { Metrics } from '@signal/common/observability/metrics';
+import { shutdownTracing, withSpan } from '@signal/common/observability/tracing';
 import { openWakeups } from '@signal/signaling/wakeups/open-wakeups';
 
 const send = (message: object) => process.send!(message);
@@ -21,8 +22,11 @@ wakeups.onWake(() => void (received += 1));
 let peak = process.memoryUsage.rss();
 setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20).unref();
 
-process.on('message', async (message: { ask: string }) => {
-  if (message.ask === 'rss') {
+process.on('message', async (message: { ask: string; to?: string }) => {
+  if (message.ask === 'wake') {
+    await withSpan('test wake', {}, () => wakeups.wake([message.to!], { room: 'traced-room', type: 'offer', from: 'alice', to: 'bob' }));
+    send({ woken: true });
+  } else if (message.ask === 'rss') {
     const rss = process.memoryUsage.rss();
     send({ rss, peak: Math.max(peak, rss) });
     peak = rss;
@@ -33,6 +37,7 @@ process.on('message', async (message: { ask: string }) => {
     send({ refused: values.reduce((sum, { value }) => sum + value, 0) });
   } else if (message.ask === 'stop') {
     await wakeups.close();
+    await shutdownTracing();
     process.exit(0);
   }
 });
