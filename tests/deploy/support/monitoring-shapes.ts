@@ -56,7 +56,7 @@ const serviceMonitor = {
   type: 'object',
   required: ['apiVersion', 'kind', 'metadata', 'spec'],
   properties: {
-    apiVersion: { const: 'monitoring.coreos.com/v1' },
+    apiVersion: { enum: ['monitoring.coreos.com/v1', 'azmonitoring.coreos.com/v1'] },
     kind: { const: 'ServiceMonitor' },
     metadata,
     spec: {

@@ -65,12 +65,20 @@ annotations:
 {{- end }}
 {{- end }}
 
+{{/* The ServiceAccount a service runs as. Call with (dict "root" $ "service" "session"). */}}
 {{- define "signal.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create }}
-{{- default (include "signal.fullname" .) .Values.serviceAccount.name }}
-{{- else }}
-{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- $sa := .root.Values.serviceAccount }}
+{{- $name := "" }}
+{{- if $sa.create }}{{ $name = default (include "signal.fullname" .root) $sa.name }}
+{{- else }}{{ $name = required "serviceAccount.name is required when serviceAccount.create is false" $sa.name }}
 {{- end }}
+{{- if $sa.perService }}{{ printf "%s-%s" $name .service }}{{ else }}{{ $name }}{{ end }}
+{{- end }}
+
+{{/* Client ID of the workload identity a service runs as (its own with serviceAccount.perService). */}}
+{{- define "signal.clientId" -}}
+{{- if .root.Values.serviceAccount.perService }}{{ get .root.Values.workloadIdentity.clientIds .service }}
+{{- else }}{{ .root.Values.workloadIdentity.clientId }}{{ end }}
 {{- end }}
 
 {{/* Image reference of a service; a digest wins over the tag, and "latest" is refused. */}}
@@ -328,6 +336,9 @@ instead of an install that "succeeds" and crash-loops.
 {{- $_ := set $given $name (ne (include "signal.secretSource" (dict "root" $ "name" $name)) "") }}
 {{- end }}
 {{- $missing := list }}
+{{- if not (or $v.image.registry (dig "imageRegistry" "" $v.global)) }}
+{{- $missing = append $missing "image.registry (or global.imageRegistry): the registry you pushed the images to (none is published; docs/deploy.md, \"2. Images\")" }}
+{{- end }}
 {{- if not $v.cosmos.endpoint }}{{ $missing = append $missing "cosmos.endpoint" }}{{ end }}
 {{- if not (or $v.workloadIdentity.enabled $given.cosmosKey) }}
 {{- $missing = append $missing "workloadIdentity.enabled or secrets.cosmosKey (a Cosmos DB credential)" }}
@@ -370,8 +381,16 @@ instead of an install that "succeeds" and crash-loops.
 {{- if and (or .Values.ingress.enabled .Values.httpRoute.enabled) (lt (int .Values.ingress.timeoutSeconds) (add $longPoll 5)) }}
 {{- fail (printf "ingress.timeoutSeconds (%d) must be at least signaling.longPoll.maxSeconds + 5 (%d)" (int .Values.ingress.timeoutSeconds) (add $longPoll 5)) }}
 {{- end }}
-{{- if and .Values.workloadIdentity.enabled (not .Values.workloadIdentity.clientId) .Values.serviceAccount.create }}
-{{- fail "workloadIdentity.clientId is required when workloadIdentity.enabled is true" }}
+{{- /* The ServiceAccount carries the client id it is federated with; the CSI driver needs it too, whoever made the ServiceAccount. */}}
+{{- range $service := splitList " " (include "signal.services" .) }}
+{{- if not (include "signal.clientId" (dict "root" $ "service" $service)) }}
+{{- $setting := ternary (printf "workloadIdentity.clientIds.%s" $service) "workloadIdentity.clientId" $.Values.serviceAccount.perService }}
+{{- if $.Values.keyVault.enabled }}
+{{- fail (printf "%s is required with keyVault.enabled: the CSI driver reads the vault as that identity, whoever created the ServiceAccount" $setting) }}
+{{- else if and $.Values.workloadIdentity.enabled $.Values.serviceAccount.create }}
+{{- fail (printf "%s is required when workloadIdentity.enabled is true" $setting) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if .Values.keyVault.enabled }}
 {{- if not .Values.workloadIdentity.enabled }}
