@@ -116,7 +116,9 @@ if (await portTaken(args.port, INGRESS_HOST)) {
 try {
   turn = await startLocalTurn(process.env, logger);
   /** What the chart's ConfigMaps and Secret give each service; nothing else reaches a pod. */
-  const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: {}, ice: turn.env };
+  // With room affinity the chart's signaling.roomAffinity also makes signaling refuse POSTs without ?room.
+  const signalingEnv: Record<string, string> = args.affinity === 'room' ? { ROOM_PARAM_REQUIRED: 'true' } : {};
+  const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: signalingEnv, ice: turn.env };
   cluster = await launchCluster({
     signalingReplicas: args.signaling,
     env: (pod) => ({ ...shared, ...podEnv[pod.role] }),
