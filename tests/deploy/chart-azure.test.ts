@@ -106,3 +106,27 @@ test('8. Key Vault with an existing ServiceAccount still needs the client id the
   expect(renderError([...set, 'workloadIdentity.clientId='])).toMatch(/workloadIdentity.clientId is required with keyVault.enabled/);
   expect(named<Spc>(render(set), 'SecretProviderClass', 'signal-ice-keyvault').spec.parameters.clientID).toBe('00000000-0000-0000-0000-000000000000');
 });
+
+describe('14. DNS egress with AKS LocalDNS', () => {
+  type Egress = { to?: { ipBlock?: { cidr: string }; podSelector?: unknown }[]; ports?: { port: number; protocol: string }[] };
+  const egress = (set: string[]) => named<KubeObject & { spec: { egress: Egress[] } }>(render(set), 'NetworkPolicy', 'signal-signaling').spec.egress;
+  const localDns = (rules: Egress[]) => rules.filter((rule) => rule.to?.some((peer) => peer.ipBlock?.cidr.startsWith('169.254.')));
+
+  test('networkPolicy.localDns opens DNS to the node-local addresses, on every policy', () => {
+    const [rule, ...others] = localDns(egress(['networkPolicy.localDns.enabled=true']));
+    expect(others).toEqual([]);
+    expect(rule).toEqual({
+      to: [{ ipBlock: { cidr: '169.254.10.10/32' } }, { ipBlock: { cidr: '169.254.10.11/32' } }],
+      ports: [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
+    });
+    expect(localDns(egress([]))).toEqual([]);
+  });
+
+  test('docs/deploy.md says when to turn it on', () => {
+    expect(deployDoc).toMatch(/networkPolicy\.localDns\.enabled/);
+    expect(deployDoc).toMatch(/LocalDNS/);
+  });
+});

@@ -123,3 +123,21 @@ describe('the values files under ci/', () => {
     expect(httpRules(rendered)[0]!.from?.length).toBeGreaterThan(0);
   });
 });
+
+describe('12. the session cookie is Secure: browsers send it over HTTPS only', () => {
+  test('an Ingress without TLS: NOTES warns and names the two ways out', () => {
+    const notes = render([...LEGACY_INGRESS]).notes;
+    expect(notes).toMatch(/WARNING: the session cookie is Secure but the Ingress has no TLS/);
+    expect(notes).toContain('ingress.tls');
+    expect(notes).toContain('sessionCookie.secure=false');
+    expect(render([...LEGACY_INGRESS, 'ingress.tls[0].secretName=tls', 'ingress.tls[0].hosts={a.example.com}']).notes).not.toContain('WARNING');
+    expect(render([...LEGACY_INGRESS, 'sessionCookie.secure=false']).notes).not.toContain('WARNING');
+  });
+
+  test('an HTTPRoute: NOTES gives https URLs and says the Gateway must serve HTTPS for them', () => {
+    const notes = render(['httpRoute.hostnames={signal.example.com}']).notes;
+    expect(notes).toContain('https://signal.example.com/login');
+    expect(notes).toMatch(/Gateway's listener for these hosts must serve HTTPS/);
+    expect(render(['sessionCookie.secure=false']).notes).not.toMatch(/must serve HTTPS/);
+  });
+});

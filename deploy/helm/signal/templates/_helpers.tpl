@@ -52,6 +52,18 @@ app.kubernetes.io/part-of: sme-connect
 app.kubernetes.io/component: {{ .service }}
 {{- end }}
 
+{{/*
+Labels of one service's pods: no chart or app version, so that a chart bump alone restarts no pod
+(the image reference changes the template when the app version does).
+*/}}
+{{- define "signal.podLabels" -}}
+{{ include "signal.componentSelectorLabels" . }}
+app.kubernetes.io/part-of: sme-connect
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
 {{- define "signal.componentLabels" -}}
 {{ include "signal.labels" .root }}
 app.kubernetes.io/component: {{ .service }}
@@ -178,6 +190,19 @@ when it is not given. Call with (dict "root" $ "name" "turnSecret").
       {{- end }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+What one service's secrets are, for its pods' checksum: the values given to the chart and where
+the others come from. Changing the TURN secret then restarts ice alone.
+*/}}
+{{- define "signal.secretChecksum" -}}
+{{- $root := .root }}
+{{- $inputs := list $root.Values.secretRotation.revision }}
+{{- range $name := get (include "signal.serviceSecrets" . | fromYaml) .service }}
+{{- $inputs = append $inputs (printf "%s=%s" $name (toJson (get $root.Values.secrets $name))) }}
+{{- end }}
+{{- join "\n" $inputs | sha256sum }}
 {{- end }}
 
 {{/* Comma list of the Secrets one service's pods read, for Stakater Reloader. */}}
