@@ -1,5 +1,5 @@
 /**
- * `npm run start:cluster [-- --signaling=N] [--affinity=room|none] [--observe] [--port=N]`: Signal as a cluster runs it,
+ * `npm run start:cluster [-- --signaling=N] [--affinity=room|none] [--observe] [--traces=otlp|console|off] [--port=N]`: Signal as a cluster runs it,
  * on one machine, behind an ingress stand-in on :8080. See "Run the cluster locally" in README.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,16 +15,18 @@ import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
 import { startLocalTurn, type LocalTurn } from './local-turn.ts';
 import { observe, type Observer } from './observe.ts';
 import { supervise, type Supervisor } from './supervisor.ts';
+import { startTraceSink, TRACE_MODES, type TraceMode, type TraceSink } from './traces.ts';
 
-const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--affinity=room|none (default room)] [--observe] [--port=N (default 8080)]';
+const usage = 'usage: npm run start:cluster [-- --signaling=N (1-16, default 2)] [--affinity=room|none (default room)] [--observe] [--traces=otlp|console|off (default otlp)] [--port=N (default 8080)]';
 
-function options(): { signaling: number; affinity: Affinity; observe: boolean; port: number } {
+function options(): { signaling: number; affinity: Affinity; observe: boolean; traces: TraceMode; port: number } {
   try {
     const { values } = parseArgs({
       options: {
         signaling: { type: 'string', default: '2' },
         affinity: { type: 'string', default: 'room' },
         observe: { type: 'boolean', default: false },
+        traces: { type: 'string', default: 'otlp' },
         port: { type: 'string', default: '8080' },
       },
     });
@@ -34,7 +36,9 @@ function options(): { signaling: number; affinity: Affinity; observe: boolean; p
     if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port=${values.port} must be a port number`);
     const affinity = AFFINITIES.find((known) => known === values.affinity);
     if (affinity === undefined) throw new Error(`--affinity=${values.affinity} must be room or none`);
-    return { signaling, affinity, observe: values.observe, port };
+    const traces = TRACE_MODES.find((known) => known === values.traces);
+    if (traces === undefined) throw new Error(`--traces=${values.traces} must be otlp, console or off`);
+    return { signaling, affinity, observe: values.observe, traces, port };
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
     process.exit(2);
@@ -64,6 +68,7 @@ let cluster: LaunchedCluster | undefined;
 let supervisor: Supervisor | undefined;
 let proxy: IngressProxy | undefined;
 let observer: Observer | undefined;
+let traces: TraceSink | undefined;
 let stopping: Promise<void> | undefined;
 
 // Whatever ends this process, no pod outlives it: killed here on the way out, and on a SIGKILL of
@@ -86,6 +91,7 @@ async function stop(signal: string): Promise<void> {
   await ingressClosed;
   await turn?.stop();
   await observer?.stop();
+  await traces?.close();
   logger.info('stopped');
 }
 
@@ -119,11 +125,13 @@ try {
   // With room affinity the chart's signaling.roomAffinity also makes signaling refuse POSTs without ?room.
   const signalingEnv: Record<string, string> = args.affinity === 'room' ? { ROOM_PARAM_REQUIRED: 'true' } : {};
   const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: signalingEnv, ice: turn.env };
+  const sink = await startTraceSink(args.traces);
+  traces = sink;
   cluster = await launchCluster({
     signalingReplicas: args.signaling,
-    env: (pod) => ({ ...shared, ...podEnv[pod.role] }),
+    env: (pod) => ({ ...shared, ...podEnv[pod.role], ...sink.env(pod.name) }),
     // Own process groups: a terminal's Ctrl-C reaches only this process, which stops pods in order.
-    spawn: (pod) => ({ onLine: printer(pod), detached: true, exitWithParent: true }),
+    spawn: (pod) => ({ onLine: printer(pod), detached: true, exitWithParent: true, nodeArgs: sink.nodeArgs }),
   });
   for (const pod of cluster.pods) logger.info({ pod: pod.name, pid: cluster.running.get(pod.name)?.pid, url: cluster.running.get(pod.name)?.url }, 'pod started');
   supervisor = supervise(cluster, {
@@ -135,6 +143,7 @@ try {
   const devApp = express();
   devApp.disable('x-powered-by');
   devTokenAndDemo({ secret: jwtSecret, cookieSecure: false })(devApp);
+  sink.routes(devApp);
   proxy = await startIngressProxy({
     port: args.port,
     host: INGRESS_HOST,

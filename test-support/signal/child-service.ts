@@ -28,6 +28,8 @@ export interface SpawnOptions {
   detached?: boolean;
   /** Stops itself (as on SIGTERM) once this process is gone, even killed: a pod dies with its launcher. */
   exitWithParent?: boolean;
+  /** Node's own arguments before the entry file, e.g. `--import` of the tracing preload. */
+  nodeArgs?: string[];
 }
 
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
@@ -53,7 +55,7 @@ export async function spawnService(role: ProcessRole, env: Record<string, string
   // The port is read from the info-level "listening" line, so info is the least this may log.
   const merged = { PATH: process.env.PATH, ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
   const withParent = options.exitWithParent ?? false;
-  const child: ChildProcess = spawn(process.execPath, [...(withParent ? ['--import', EXIT_WITH_PARENT] : []), ENTRY[role]], {
+  const child: ChildProcess = spawn(process.execPath, [...(withParent ? ['--import', EXIT_WITH_PARENT] : []), ...(options.nodeArgs ?? []), ENTRY[role]], {
     env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe', ...(withParent ? (['ipc'] as const) : [])],
     detached: options.detached ?? false,

@@ -11,7 +11,7 @@ import { startCluster, type Cluster } from '../../test-support/cluster/cluster.t
 import { ROOM, sdpQuery, sdpText, tokenFor } from '../../test-support/signal/harness.ts';
 import { TRACING_PRELOAD } from './support/all-in-one.ts';
 import { untilGauge } from './support/handshake.ts';
-import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
+import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../test-support/otlp/otlp-receiver.ts';
 
 const COOKIE_NAME = 'sess38b9de00';
 const TRACE_ID = randomBytes(16).toString('hex');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { fullHandshake } from './support/handshake.ts';
-import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
+import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../test-support/otlp/otlp-receiver.ts';
 import type { ChildService } from '../../test-support/signal/child-service.ts';
 import { driveOrExplain, startAllInOne, TRACING_PRELOAD } from './support/all-in-one.ts';
 

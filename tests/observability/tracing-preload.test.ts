@@ -6,7 +6,7 @@
  * off the SDK is never loaded.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
+import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../test-support/otlp/otlp-receiver.ts';
 import { cleanEnv, spawnNode, type RunningProcess } from './support/processes.ts';
 
 const PRELOAD = './libs/common/src/observability/tracing-preload.ts';

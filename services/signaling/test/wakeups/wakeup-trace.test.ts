@@ -3,7 +3,7 @@
  * reaches the other replica as an HTTP request whose server span (Node's HTTP instrumentation)
  * is a child of the sender's `wakeup send` client span, in the sender's trace.
  */
-import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver } from '../../../../tests/observability/support/otlp-receiver.ts';
+import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver } from '../../../../test-support/otlp/otlp-receiver.ts';
 import { TRACING_PRELOAD } from '../../../../tests/observability/support/all-in-one.ts';
 import { startWakeupReplica, type WakeupReplicaProcess } from '../../../../tests/security/support/wakeup-replica-process.ts';
 

@@ -1,6 +1,7 @@
 /**
  * A trace collector stand-in: accepts OTLP/HTTP JSON exports (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`)
- * on 127.0.0.1 and keeps the spans, so a child process's real exporter can be checked end to end.
+ * on 127.0.0.1 and keeps the spans, so a child process's real exporter can be checked end to end,
+ * and the local cluster's pods have somewhere to send their traces (the most recent `maxSpans`).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,9 @@ export interface ReceivedSpan {
   kind: number;
   statusCode: number;
   attributes: Record<string, unknown>;
+  /** Epoch milliseconds. */
+  startMs: number;
+  durationMs: number;
 }
 
 interface OtlpValue {
@@ -41,6 +45,8 @@ interface OtlpExport {
         parentSpanId?: string;
         name: string;
         kind: number;
+        startTimeUnixNano?: string | number;
+        endTimeUnixNano?: string | number;
         status?: { code?: number };
         attributes?: OtlpKeyValue[];
       }>;
@@ -53,6 +59,9 @@ const plain = (value: OtlpValue): unknown =>
 
 const attributeMap = (attributes: OtlpKeyValue[] = []): Record<string, unknown> =>
   Object.fromEntries(attributes.map(({ key, value }) => [key, plain(value)]));
+
+/** Nanosecond timestamps exceed 2^53: BigInt keeps them exact down to the millisecond. */
+const nanosToMs = (nanos: string | number | undefined): number => (nanos === undefined ? 0 : Number(BigInt(nanos) / 1000n) / 1000);
 
 export function flattenExport(body: OtlpExport): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((resourceSpan) => {
@@ -69,6 +78,8 @@ export function flattenExport(body: OtlpExport): ReceivedSpan[] {
         kind: span.kind,
         statusCode: span.status?.code ?? 0,
         attributes: attributeMap(span.attributes),
+        startMs: nanosToMs(span.startTimeUnixNano),
+        durationMs: nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano),
       })),
     );
   });
@@ -89,8 +100,9 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const received: ReceivedSpan[] = [];
+export async function startOtlpReceiver(options: { maxSpans?: number } = {}): Promise<OtlpReceiver> {
+  const maxSpans = options.maxSpans ?? Number.POSITIVE_INFINITY;
+  let received: ReceivedSpan[] = [];
   let requests = 0;
   const server = createServer((request, response) => {
     readBody(request).then(
@@ -101,6 +113,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           return;
         }
         received.push(...flattenExport(JSON.parse(text) as OtlpExport));
+        if (received.length > maxSpans) received = received.slice(-maxSpans);
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       },
       () => response.writeHead(400).end(),
