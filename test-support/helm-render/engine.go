@@ -20,10 +20,12 @@ type engine struct {
 	root    *template.Template
 	missing string // the missingkey option, which Clone drops (golang/go#43022)
 	depth   int
+	// cluster holds the objects lookup finds (none: as `helm template`, which reads no cluster).
+	cluster []map[string]interface{}
 }
 
-func newEngine(c *chart, strict bool) (*engine, error) {
-	e := &engine{missing: "missingkey=zero"}
+func newEngine(c *chart, strict bool, cluster []map[string]interface{}) (*engine, error) {
+	e := &engine{missing: "missingkey=zero", cluster: cluster}
 	if strict {
 		e.missing = "missingkey=error"
 	}
@@ -51,15 +53,33 @@ func (e *engine) funcMap() template.FuncMap {
 		"include":       e.include,
 		"tpl":           e.tpl,
 		"required":      required,
-		// A client-side render has no cluster: lookup answers empty, as in `helm template`.
-		"lookup": func(apiVersion, kind, namespace, name string) (map[string]interface{}, error) {
-			return map[string]interface{}{}, nil
-		},
+		"lookup":        e.lookup,
 	}
 	for k, v := range extra {
 		f[k] = v
 	}
 	return f
+}
+
+// lookup answers as Helm's does: the named object, or with an empty name a list of every match,
+// and an empty map when nothing matches (always, without cluster objects).
+func (e *engine) lookup(apiVersion, kind, namespace, name string) (map[string]interface{}, error) {
+	var items []interface{}
+	for _, object := range e.cluster {
+		metadata, _ := object["metadata"].(map[string]interface{})
+		if object["apiVersion"] != apiVersion || object["kind"] != kind || (namespace != "" && metadata["namespace"] != namespace) {
+			continue
+		}
+		if name == "" {
+			items = append(items, object)
+		} else if metadata["name"] == name {
+			return object, nil
+		}
+	}
+	if name == "" && items != nil {
+		return map[string]interface{}{"apiVersion": "v1", "kind": kind + "List", "items": items}, nil
+	}
+	return map[string]interface{}{}, nil
 }
 
 func (e *engine) include(name string, data interface{}) (string, error) {

@@ -4,7 +4,9 @@
  * way the result is the same JSON shape, parsed from real YAML documents.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { GO_FOR_HELM_RENDER, MISSING_TOOL_STATUS, MissingToolError } from '../system-tools/system-tools.ts';
@@ -36,6 +38,11 @@ export interface RenderOptions {
   kubeVersion?: string;
   /** Like Helm's --skip-schema-validation: reach the template's own checks. */
   skipSchemaValidation?: boolean;
+  /**
+   * Objects the chart's `lookup` finds, as Helm would in a live cluster (helm-render only:
+   * `helm template` reads no cluster, so no comparison with Helm is made then).
+   */
+  clusterObjects?: KubeObject[];
 }
 
 export interface Rendered {
@@ -127,12 +134,11 @@ export function renderChart(options: RenderOptions = {}): Rendered {
     if (problems.length > 0) throw new RenderError(`values don't meet the specifications of the schema:\n${problems.join('\n')}`);
   }
   const tool = helmRenderBinary();
-  const own = JSON.parse(run(tool, ['template', ...templateArgs(options), '--strict', '--output', 'json'])) as {
-    manifests: RenderedManifest[];
-    notes?: string;
-  };
+  const own = withClusterObjects(options.clusterObjects, (cluster) =>
+    JSON.parse(run(tool, ['template', ...templateArgs(options), ...cluster, '--strict', '--output', 'json'])) as { manifests: RenderedManifest[]; notes?: string },
+  );
   const helm = installedHelm();
-  if (helm === undefined) return { manifests: own.manifests, notes: own.notes ?? '', engine: 'helm-render' };
+  if (helm === undefined || options.clusterObjects !== undefined) return { manifests: own.manifests, notes: own.notes ?? '', engine: 'helm-render' };
   const stream = run(helm, ['template', ...templateArgs(options), ...(options.skipSchemaValidation === true ? ['--skip-schema-validation'] : [])]);
   const parsed = JSON.parse(run(tool, ['yaml2json'], stream)) as { manifests: RenderedManifest[] };
   // Keeps the stand-in honest wherever the real Helm is available. Order-insensitive: Helm orders
@@ -142,6 +148,19 @@ export function renderChart(options: RenderOptions = {}): Rendered {
     throw new Error('helm-render and helm template disagree on this chart: fix test-support/helm-render');
   }
   return { manifests: parsed.manifests, notes: own.notes ?? '', engine: 'helm' };
+}
+
+/** Runs `render` with the flag that hands helm-render the cluster objects, in a file removed after. */
+function withClusterObjects<T>(objects: KubeObject[] | undefined, render: (flag: string[]) => T): T {
+  if (objects === undefined) return render([]);
+  const dir = mkdtempSync(join(tmpdir(), 'helm-render-cluster-'));
+  try {
+    const file = join(dir, 'objects.json');
+    writeFileSync(file, JSON.stringify(objects));
+    return render(['--cluster-objects', file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The merged values Helm validates against values.schema.json. */

@@ -32,6 +32,9 @@ type options struct {
 	isUpgrade   bool
 	strict      bool
 	output      string
+	// clusterObjects names a JSON array of objects that lookup answers from (test-only: Helm
+	// reads a live cluster instead, and `helm template` none).
+	clusterObjects string
 }
 
 type setArg struct {
@@ -97,7 +100,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 
 var takesValue = map[string]bool{"-f": true, "--values": true, "--set": true, "--set-string": true,
 	"-n": true, "--namespace": true, "--kube-version": true, "--api-versions": true, "-a": true,
-	"-o": true, "--output": true}
+	"-o": true, "--output": true, "--cluster-objects": true}
 
 func parseArgs(args []string) (options, error) {
 	opts := options{release: "release-name", namespace: "default", kubeVersion: "1.30.0", output: "yaml"}
@@ -133,6 +136,8 @@ func parseArgs(args []string) (options, error) {
 			opts.isUpgrade = true
 		case "--strict":
 			opts.strict = true
+		case "--cluster-objects":
+			opts.clusterObjects = value
 		default:
 			if strings.HasPrefix(args[i], "-") {
 				return opts, fmt.Errorf("unknown flag %s", args[i])
@@ -208,7 +213,11 @@ func renderChart(opts options) (result, error) {
 			HelmVersion: map[string]string{"Version": "v3.16.0"},
 		},
 	}
-	e, err := newEngine(c, opts.strict)
+	cluster, err := readClusterObjects(opts.clusterObjects)
+	if err != nil {
+		return result{}, err
+	}
+	e, err := newEngine(c, opts.strict, cluster)
 	if err != nil {
 		return result{}, err
 	}
@@ -226,4 +235,20 @@ func renderChart(opts options) (result, error) {
 	}
 	sortInstallOrder(all)
 	return result{Manifests: all, Notes: notes, Values: values}, nil
+}
+
+// readClusterObjects loads the objects lookup may find; none without a file, as `helm template`.
+func readClusterObjects(file string) ([]map[string]interface{}, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var objects []map[string]interface{}
+	if err := json.Unmarshal(data, &objects); err != nil {
+		return nil, fmt.Errorf("--cluster-objects %s: %w", file, err)
+	}
+	return objects, nil
 }

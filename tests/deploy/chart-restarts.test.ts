@@ -1,12 +1,13 @@
 /**
- * What an upgrade restarts: a chart or app version bump alone restarts nothing (pod templates carry
- * no version labels, selectors never change), and a secret restarts only the services that read it.
+ * What an upgrade restarts or rescales: turning autoscaling on keeps the running replica count, a
+ * chart or app version bump alone restarts nothing (pod templates carry no version labels,
+ * selectors never change), and a secret restarts only the services that read it.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Rendered } from '../../test-support/helm-render/index.ts';
-import { helmRenderBinary, signalChart } from '../../test-support/helm-render/index.ts';
+import { helmRenderBinary, repoRoot, signalChart } from '../../test-support/helm-render/index.ts';
 import type { Deployment, ServiceName } from './support/renders.ts';
 import { named, ofKind, render, SERVICES } from './support/renders.ts';
 
@@ -16,6 +17,24 @@ beforeAll(() => {
 
 const VERSION_LABELS = ['helm.sh/chart', 'app.kubernetes.io/version'];
 const deployment = (rendered: Rendered, service: ServiceName) => named<Deployment>(rendered, 'Deployment', `signal-${service}`);
+
+describe('9. turning autoscaling on for a running release', () => {
+  /** signaling as a release without autoscaling left it: 6 replicas. */
+  const running = [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'signal-signaling', namespace: 'signal' }, spec: { replicas: 6 } }];
+
+  test('keeps the live replica count instead of dropping spec.replicas (which resets the Deployment to 1)', () => {
+    expect(deployment(render([], { clusterObjects: running }), 'signaling').spec.replicas).toBe(6);
+    // A first install, or a render without a cluster (helm template): the HPA's business alone.
+    expect(deployment(render([]), 'signaling').spec.replicas).toBeUndefined();
+    expect(deployment(render(['signaling.autoscaling.enabled=false', 'signaling.replicaCount=3'], { clusterObjects: running }), 'signaling').spec.replicas).toBe(3);
+  });
+
+  test('docs/deploy.md gives the safe sequence, also for renders without cluster access', () => {
+    const upgrade = /\n## Upgrade\n([\s\S]*?)\n## /.exec(readFileSync(`${repoRoot}docs/deploy.md`, 'utf8'))?.[1] ?? '';
+    expect(upgrade).toMatch(/Turning autoscaling on/);
+    expect(upgrade).toMatch(/kubectl apply edit-last-applied/);
+  });
+});
 
 describe('10. a chart bump restarts no pod', () => {
   let bumped: string;

@@ -3,6 +3,9 @@
  * objects and functions templates use, and the checks `helm template` makes on its output.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helmRenderBinary } from '../index.ts';
 
@@ -96,6 +99,20 @@ describe('built-in objects and functions', () => {
     expect(seen.tpl).toBe('demo-hello');
     expect(seen.roundTrip).toBe('x: 1');
     expect(seen.lookup).toBe('{}');
+  });
+
+  test('--cluster-objects: lookup finds the named object there, and nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helm-render-lookup-'));
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'default' }, data: { k: 'dg==' } };
+    const other = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'elsewhere' } };
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify([other, secret]));
+    try {
+      expect(JSON.parse(data(render('--cluster-objects', join(dir, 'cluster.json'))).lookup!)).toEqual(secret);
+      writeFileSync(join(dir, 'cluster.json'), JSON.stringify([other]));
+      expect(data(render('--cluster-objects', join(dir, 'cluster.json'))).lookup).toBe('{}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('required fails with its message; strict mode fails on a missing key', () => {
