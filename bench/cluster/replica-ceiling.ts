@@ -33,8 +33,8 @@ const PARK_MS = 120;
 /** Below this share of its quota a replica was not the limit, and the row says so. */
 const SATURATED = 0.85;
 
-/** Env of a replica woken directly: every replica listens on a free port of the loopback. */
-const DIRECT = { WAKEUPS: 'direct', WAKEUP_SECRET: 'a bench secret of more than thirty-two characters', WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0' };
+/** Env of a replica: every replica takes wake-ups on a free port of the loopback. */
+const DIRECT = { WAKEUP_SECRET: 'a bench secret of more than thirty-two characters', WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0' };
 
 type Routing = 'random' | 'room';
 interface Spec {
@@ -162,7 +162,7 @@ const label = (spec: Spec) => `${spec.replicas}${spec.replicas === 1 ? '' : `, $
 const ratio = (row: Row) => row.handshakesPerSecond / rows.find((other) => other.round === row.round && other.replicas === 1)!.handshakesPerSecond;
 console.log(
   `Each signaling replica limited to ${MILLICORES}m; ${PAIRS_PER_REPLICA} handshakes in flight per replica; ${SECONDS} s measured after ${WARM_UP_SECONDS} s; ` +
-    `${ROUNDS} interleaved round(s); wake-ups that cross go over direct TCP.\n`,
+    `${ROUNDS} interleaved round(s); wake-ups that cross go over HTTP.\n`,
 );
 console.log('| round | signaling replicas, routing | handshakes/s | vs 1 replica | failed | replica CPU per handshake | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | crossed share of wake-ups | Service Bus messages per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServiceName } from '@signal/common/config/config';
 import { startBroker, type Broker } from '../servicebus-broker/index.ts';
 import { startCosmosServer, type CosmosTestServer } from '../cosmos/cosmos-server.ts';
@@ -30,6 +30,9 @@ export interface LaunchedCluster {
   stop(): Promise<void>;
 }
 
+/** Signaling pods wake each other over loopback, each on a free port. */
+const LOCAL_WAKEUPS = { WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0', WAKEUP_SECRET: randomBytes(32).toString('base64url') };
+
 /**
  * Signal as a cluster runs it, on one machine: one session, N signaling and one ice process,
  * each alone in its own Node process with STORE=cosmos BUS=servicebus, sharing the Cosmos test
@@ -56,7 +59,7 @@ export async function launchCluster(options: LaunchOptions): Promise<LaunchedClu
   const starting = new Set<Promise<ChildService>>();
   const start = async (pod: Pod, extra: Record<string, string> = {}) => {
     // Session creates the database and its container, signaling its SDP container; ice verifies.
-    const own = pod.role === 'ice' ? {} : { COSMOS_CREATE_IF_MISSING: 'true' };
+    const own = pod.role === 'ice' ? {} : { COSMOS_CREATE_IF_MISSING: 'true', ...(pod.role === 'signaling' ? LOCAL_WAKEUPS : {}) };
     const spawned = spawnService(pod.role, { ...backends, ...own, ...options.env(pod), ...extra, POD_NAME: pod.name }, options.spawn?.(pod));
     starting.add(spawned);
     try {

@@ -1,67 +1,68 @@
-import { InProcessBus } from '@signal/common/adapters/memory/in-process-bus';
-import type { EventEnvelope, SendOutcome } from '@signal/common/ports/event-bus';
+import { WakeupHandlers } from '@signal/signaling/wakeups/wakeup-handlers';
+import type { WakeupHint, Wakeups } from '@signal/signaling/wakeups/wakeups';
 
 /**
- * Several replicas' buses inside one test process: broadcasts reach every bus, a send reaches the
- * one bus with that address (or is `gone`). `rewrite` alters every delivered event, e.g. to take
- * the consistency token off wake-ups as the bus did before read-your-writes.
+ * Several replicas' wake-ups inside one test process: a hint reaches the replica with that address
+ * (or is dropped). `rewrite` alters every delivered hint, e.g. to take the consistency token off
+ * as wake-ups did before read-your-writes.
  */
 export class LoopbackNetwork {
-  readonly #buses = new Map<string, LoopbackBus>();
-  readonly rewrite: (event: EventEnvelope) => EventEnvelope;
-  /** Messages sent and delivered, as a broker would count them. */
-  sent = 0;
-  received = 0;
+  readonly #replicas = new Map<string, LoopbackWakeups>();
+  readonly rewrite: (hint: WakeupHint) => WakeupHint;
+  /** Hints delivered to another replica, and hints to an address nobody has. */
+  delivered = 0;
+  dropped = 0;
 
-  constructor(rewrite: (event: EventEnvelope) => EventEnvelope = (event) => event) {
+  constructor(rewrite: (hint: WakeupHint) => WakeupHint = (hint) => hint) {
     this.rewrite = rewrite;
   }
 
-  bus(address: string): LoopbackBus {
-    const bus = new LoopbackBus(this, address);
-    this.#buses.set(address, bus);
-    return bus;
+  wakeups(address: string): LoopbackWakeups {
+    const wakeups = new LoopbackWakeups(this, address);
+    this.#replicas.set(address, wakeups);
+    return wakeups;
   }
 
   /** The replica is gone: its address reaches nobody any more. */
   remove(address: string): void {
-    this.#buses.delete(address);
+    this.#replicas.delete(address);
   }
 
-  deliver(address: string | undefined, event: EventEnvelope): boolean {
-    const targets = address === undefined ? [...this.#buses.values()] : [this.#buses.get(address)].filter((bus) => bus !== undefined);
-    if (targets.length === 0) return false;
-    this.sent += 1;
-    const delivered = this.rewrite(event);
-    for (const bus of targets) {
-      this.received += 1;
-      bus.receive(delivered);
+  async deliver(address: string, hint: WakeupHint): Promise<void> {
+    const target = this.#replicas.get(address);
+    if (target === undefined) {
+      this.dropped += 1;
+      return;
     }
-    return true;
+    this.delivered += 1;
+    await target.receive(this.rewrite(hint));
   }
 }
 
-/** One replica's bus on the network: the in-process bus, with its broadcasts and sends routed by the network. */
-export class LoopbackBus extends InProcessBus {
-  override readonly address: string;
+/** One replica's wake-ups on the network. */
+export class LoopbackWakeups implements Wakeups {
+  readonly address: string;
   readonly #network: LoopbackNetwork;
+  readonly #handlers = new WakeupHandlers();
 
   constructor(network: LoopbackNetwork, address: string) {
-    super();
     this.#network = network;
     this.address = address;
   }
 
-  override async publish(event: EventEnvelope): Promise<void> {
-    this.#network.deliver(undefined, event);
+  async wake(addresses: readonly string[], hint: WakeupHint): Promise<void> {
+    await Promise.all(addresses.map((address) => this.#network.deliver(address, hint)));
   }
 
-  override async send(address: string, event: EventEnvelope): Promise<SendOutcome> {
-    return this.#network.deliver(address, event) ? 'sent' : 'gone';
+  onWake(handler: (hint: WakeupHint) => void | Promise<void>): () => void {
+    return this.#handlers.add(handler);
   }
 
-  /** Hands a delivered event to this replica's handlers. */
-  receive(event: EventEnvelope): void {
-    void super.publish(event);
+  receive(hint: WakeupHint): Promise<void> {
+    return this.#handlers.deliver([hint]);
+  }
+
+  async close(): Promise<void> {
+    this.#handlers.clear();
   }
 }

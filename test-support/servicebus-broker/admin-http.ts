@@ -121,12 +121,21 @@ const CORRELATION_ELEMENTS: Record<(typeof CORRELATION_PROPERTIES)[number], stri
   group_id: 'SessionId',
 };
 
-/** The subscription's DefaultRuleDescription: SQL `1=1` or a correlation filter on system properties. */
+/** `sys.Label IN ('a', 'b')`: the one SQL rule besides `1=1` the test broker evaluates. */
+const LABEL_IN = /^sys\.Label\s+IN\s*\(\s*('[^']*'(?:\s*,\s*'[^']*')*)\s*\)$/i;
+
+/** The subscription's DefaultRuleDescription: SQL `1=1`, SQL `sys.Label IN (...)`, or a correlation filter on system properties. */
 function defaultRuleFilter(body: string): MessageFilter {
   const rule = /<(?:\w+:)?DefaultRuleDescription[\s>][\s\S]*<\/(?:\w+:)?DefaultRuleDescription>/.exec(body)?.[0];
   if (rule === undefined) return DEFAULT_SUBSCRIPTION_SETTINGS.filter;
   const type = /<(?:\w+:)?Filter\s[^>]*type="(?:\w+:)?(\w+)"/.exec(rule)?.[1];
-  if (type === 'SqlFilter' && readElement(rule, 'SqlExpression') === '1=1') return { kind: 'true' };
+  if (type === 'SqlFilter') {
+    const expression = (readElement(rule, 'SqlExpression') ?? '').replaceAll('&apos;', "'").replaceAll('&#39;', "'").trim();
+    if (expression === '1=1') return { kind: 'true' };
+    const labels = LABEL_IN.exec(expression)?.[1];
+    if (labels !== undefined) return { kind: 'subjects', subjects: [...labels.matchAll(/'([^']*)'/g)].map((match) => match[1]!) };
+    throw new Error(`the test broker supports only the SQL filters 1=1 and sys.Label IN (...), not ${expression}`);
+  }
   if (type !== 'CorrelationFilter') throw new Error(`the test broker supports only correlation filters and SQL 1=1, not ${type}`);
   if (/<(?:\w+:)?KeyValueOfstringanyType/.test(rule)) throw new Error('the test broker does not support correlation filters on application properties');
   const properties: Partial<Record<(typeof CORRELATION_PROPERTIES)[number], string>> = {};

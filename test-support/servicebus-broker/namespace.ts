@@ -12,8 +12,11 @@ export interface SubscriptionSettings extends QueueSettings {
   filter: MessageFilter;
 }
 
-/** A subscription rule: SQL `1=1` (everything) or a correlation filter on system properties. */
-export type MessageFilter = { kind: 'true' } | { kind: 'correlation'; properties: Partial<Record<CorrelationProperty, string>> };
+/** A subscription rule: SQL `1=1` (everything), SQL `sys.Label IN (...)`, or a correlation filter on system properties. */
+export type MessageFilter =
+  | { kind: 'true' }
+  | { kind: 'subjects'; subjects: string[] }
+  | { kind: 'correlation'; properties: Partial<Record<CorrelationProperty, string>> };
 export const CORRELATION_PROPERTIES = ['subject', 'to', 'correlation_id', 'message_id', 'content_type', 'reply_to', 'group_id'] as const;
 export type CorrelationProperty = (typeof CORRELATION_PROPERTIES)[number];
 
@@ -27,6 +30,7 @@ export const DEFAULT_SUBSCRIPTION_SETTINGS: SubscriptionSettings = {
 
 function matches(filter: MessageFilter, message: Message): boolean {
   if (filter.kind === 'true') return true;
+  if (filter.kind === 'subjects') return filter.subjects.includes(String(message.subject ?? ''));
   return Object.entries(filter.properties).every(([name, value]) => String(message[name as CorrelationProperty] ?? '') === value);
 }
 

@@ -17,7 +17,6 @@ const NOT_SET_BY_CHART: Record<string, string> = {
   MEMORY_STORE_MAX_MB: 'the chart always runs STORE=cosmos; the budget bounds the memory store only',
   LONGPOLL_MAX_PER_SESSION: 'old name of LONGPOLL_MAX_PER_USER, read only when the new one is unset',
   SERVICEBUS_SUBSCRIPTION: 'each pod creates its own subscription; set through extraEnv for credentials without Manage rights',
-  SERVICEBUS_INBOX: 'each signaling pod creates its own inbox queue; set through extraEnv with SERVICEBUS_SUBSCRIPTION',
   AUTH_JWT_SECRET: 'one of three key sources: rendered only when secrets.jwtSecret is given (minimal values use jwksUrl)',
   AUTH_JWT_PUBLIC_KEY: 'one of three key sources: rendered only when secrets.jwtPublicKey is given',
   COSMOS_KEY: 'the minimal values authenticate with workload identity; rendered only when secrets.cosmosKey is given',
@@ -44,8 +43,6 @@ const OPTIONAL_VALUES = [
   'ice.stunUrls={stun:stun.example.com:3478}',
   'httpRoute.gateway=envoy-gateway',
   'signaling.roomAffinity=true',
-  'signaling.wakeups.mode=direct',
-  'secrets.wakeupSecret.value=a-wakeup-secret-of-more-than-thirty-two-chars',
 ];
 
 function variablesThePodsGet(): Set<string> {

@@ -27,6 +27,8 @@ const ALL_SECRETS = [
   'secrets.jwtSecret.value=jwt-secret-of-at-least-thirty-two-bytes',
   'secrets.turnSecret.existingSecret=',
   'secrets.turnSecret.value=turn',
+  'secrets.wakeupSecret.existingSecret=',
+  'secrets.wakeupSecret.value=a-wakeup-secret-of-more-than-thirty-two-chars',
   'secrets.cosmosKey.value=cosmos',
   'secrets.serviceBusConnectionString.value=Endpoint=sb://x/',
 ];
@@ -40,7 +42,7 @@ describe('secrets', () => {
     const shared = ['COSMOS_KEY', 'SERVICEBUS_CONNECTION_STRING'];
     const expected: Record<ServiceName, string[]> = {
       session: [...shared, 'AUTH_JWT_SECRET'],
-      signaling: shared,
+      signaling: [...shared, 'WAKEUP_SECRET'],
       ice: [...shared, 'TURN_SECRET'],
     };
     for (const service of SERVICES) {
@@ -180,25 +182,16 @@ describe('NOTES.txt', () => {
   });
 });
 
-describe('direct wake-ups between signaling pods', () => {
-  const DIRECT = ['signaling.wakeups.mode=direct', 'secrets.wakeupSecret.value=a-wakeup-secret-of-more-than-thirty-two-chars'];
+describe('wake-ups between signaling pods', () => {
   type Policy = { spec: { ingress: { ports: { port: string | number }[]; from?: { podSelector?: { matchLabels: Record<string, string> } }[] }[] } };
 
-  test('by default signaling is woken through Service Bus: no wake-up port, host or secret', () => {
+  test('signaling pods get the port, their pod IP to advertise, the secret, and a policy that admits only signaling pods', () => {
     const rendered = render();
-    const signaling = containers(named<Deployment>(rendered, 'Deployment', 'signal-signaling'))[0]!;
-    expect(signaling.ports?.map((port) => port.name)).toEqual(['http']);
-    expect(signaling.env?.map((env) => env.name)).not.toEqual(expect.arrayContaining(['WAKEUP_HOST', 'WAKEUP_SECRET']));
-    expect(named<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'signal-signaling').data.WAKEUPS).toBe('servicebus');
-  });
-
-  test('mode direct gives signaling pods the port, their pod IP to advertise, the secret, and a policy that admits only signaling pods', () => {
-    const rendered = render(DIRECT);
     const signaling = containers(named<Deployment>(rendered, 'Deployment', 'signal-signaling'))[0]!;
     expect(signaling.ports).toContainEqual({ name: 'wakeup', containerPort: 8081, protocol: 'TCP' });
     expect(signaling.env).toContainEqual({ name: 'WAKEUP_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
-    expect(signaling.env).toContainEqual({ name: 'WAKEUP_SECRET', valueFrom: { secretKeyRef: { name: 'signal', key: 'WAKEUP_SECRET' } } });
-    expect(named<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'signal-signaling').data).toMatchObject({ WAKEUPS: 'direct', WAKEUP_PORT: '8081' });
+    expect(signaling.env).toContainEqual({ name: 'WAKEUP_SECRET', valueFrom: { secretKeyRef: { name: 'signal-wakeup', key: 'WAKEUP_SECRET' } } });
+    expect(named<{ data: Record<string, string> }>(rendered, 'ConfigMap', 'signal-signaling').data).toMatchObject({ WAKEUP_PORT: '8081' });
     const policy = named<Policy>(rendered, 'NetworkPolicy', 'signal-signaling');
     const wakeup = policy.spec.ingress.find((rule) => rule.ports.some((port) => port.port === 'wakeup'))!;
     expect(wakeup.from).toEqual([{ podSelector: { matchLabels: named<Deployment>(rendered, 'Deployment', 'signal-signaling').spec.selector.matchLabels } }]);
@@ -209,8 +202,7 @@ describe('direct wake-ups between signaling pods', () => {
     }
   });
 
-  test('mode direct without the shared secret does not render, and names it', () => {
-    expect(renderError(['signaling.wakeups.mode=direct'])).toContain('secrets.wakeupSecret (signaling.wakeups.mode is direct)');
-    expect(renderError(['signaling.wakeups.mode=sideways'])).toContain('wakeups');
+  test('without the shared secret the chart does not render, and names it', () => {
+    expect(renderError(['secrets.wakeupSecret.existingSecret='])).toContain('secrets.wakeupSecret');
   });
 });

@@ -154,7 +154,7 @@ describe.each(renders)('the %s render', (name, rendered: Rendered) => {
 
   test('pods reference only ConfigMaps, Secrets and a ServiceAccount that exist or are declared external', () => {
     // Secrets made outside the release: by an operator (minimal's existingSecret) or synced by the CSI driver.
-    const external = name === 'production' ? ['signal-ice-keyvault', 'signal-signaling-keyvault'] : ['signal-turn'];
+    const external = name === 'production' ? ['signal-ice-keyvault', 'signal-signaling-keyvault'] : ['signal-turn', 'signal-wakeup'];
     for (const deployment of deploymentsOf(rendered)) {
       const pod = deployment.spec.template.spec;
       named(rendered, 'ServiceAccount', pod.serviceAccountName);

@@ -11,12 +11,17 @@ import { getSdp } from './handlers/get-sdp.ts';
 import { postSdp } from './handlers/post-sdp.ts';
 import { requireRoomParam } from './handlers/require-room-param.ts';
 import { openSdpStore } from './store/open-sdp-store.ts';
+import { openWakeups } from './wakeups-runtime.ts';
 
 /** The signaling service: peers exchange SDP offers and answers through it, kept in its own SDP store. */
 export async function signalingService(platform: Platform): Promise<ServiceModule> {
   const { config, stores, events, clock, metrics } = platform;
   const sdps = await openSdpStore(stores.backing, clock, metrics);
-  const exchange = new SdpExchange({ sdps, events, clock, metrics, config: config.signaling });
+  const wakeups = await openWakeups(platform).catch(async (error: unknown) => {
+    await sdps.close();
+    throw error;
+  });
+  const exchange = new SdpExchange({ sdps, events, wakeups, clock, metrics, config: config.signaling });
   const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
   metrics.countWaitersWith(() => exchange.waiting, config.signaling.longPollMaxPerReplica);
   const validate = compileRequestValidators(config.signaling);
@@ -35,7 +40,9 @@ export async function signalingService(platform: Platform): Promise<ServiceModul
     paths: ['/offer', '/answer', '/expire'],
     router,
     stop: () => exchange.close(),
-    close: () => sdps.close(),
+    close: async () => {
+      await Promise.allSettled([wakeups.close(), sdps.close()]);
+    },
     dependencies: { sdp_store: () => sdps.ping() },
   };
 }

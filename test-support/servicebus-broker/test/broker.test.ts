@@ -243,6 +243,19 @@ describe('Service Bus test broker, driven by @azure/service-bus', () => {
     });
   });
 
+  it('applies a subscription\'s SQL filter on a list of subjects', async () => {
+    const { broker, client } = await setup({ entities: { events: [] } });
+    const admin = createAdministrationClient({ connectionString: broker.connectionString });
+    await admin.createSubscription('events', 'two-kinds', { defaultRuleOptions: { name: 'two-kinds', filter: { sqlExpression: "sys.Label IN ('session.revoked', 'sdp.expired')" } } });
+    await client.createSender('events').sendMessages([
+      { body: 'other', subject: 'sdp.posted' },
+      { body: 'revoked', subject: 'session.revoked' },
+      { body: 'expired', subject: 'sdp.expired' },
+    ]);
+    const filtered = await client.createReceiver('events', 'two-kinds', { receiveMode: 'receiveAndDelete' }).receiveMessages(3, { maxWaitTimeInMs: 1000 });
+    expect(filtered.map((m) => m.body)).toEqual(['revoked', 'expired']);
+  });
+
   it('counts administration calls as management operations', async () => {
     const { broker } = await setup({ entities: { events: [] } });
     const admin = createAdministrationClient({ connectionString: broker.connectionString });

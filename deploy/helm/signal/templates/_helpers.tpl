@@ -387,9 +387,7 @@ instead of an install that "succeeds" and crash-loops.
 {{- end }}
 {{- if not $v.ice.turn.urls }}{{ $missing = append $missing "ice.turn.urls" }}{{ end }}
 {{- if not $given.turnSecret }}{{ $missing = append $missing "secrets.turnSecret" }}{{ end }}
-{{- if and (eq $v.signaling.wakeups.mode "direct") (not $given.wakeupSecret) }}
-{{- $missing = append $missing "secrets.wakeupSecret (signaling.wakeups.mode is direct)" }}
-{{- end }}
+{{- if not $given.wakeupSecret }}{{ $missing = append $missing "secrets.wakeupSecret" }}{{ end }}
 {{- if $missing }}
 {{- fail (printf "these settings are required (the pods exit at start-up without them; see docs/deploy.md and examples/production-values.yaml):\n  - %s" (join "\n  - " $missing)) }}
 {{- end }}
@@ -497,7 +495,6 @@ change restarts only the services it concerns.
   "LONGPOLL_MAX_PER_USER" $v.signaling.longPoll.maxPerUser
   "LONGPOLL_MAX_PER_REPLICA" $v.signaling.longPoll.maxPerReplica
   "ROOM_PARAM_REQUIRED" (ternary "true" "" $v.signaling.roomAffinity)
-  "WAKEUPS" $v.signaling.wakeups.mode
   "WAKEUP_PORT" $v.signaling.wakeups.port }}
 {{- else if eq .service "ice" }}
 {{- $data = dict

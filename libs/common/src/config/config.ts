@@ -93,17 +93,20 @@ export interface ServiceBusConfig {
   namespace: string | undefined;
   topic: string;
   subscription: string | undefined;
-  /** A provisioned inbox queue for this signaling replica, with `subscription` (no Manage rights). */
-  inboxQueue: string | undefined;
 }
 
 export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
 /**
- * How a signaling replica wakes another's long-polls: through Service Bus inboxes, or straight
- * over TCP. `secrets`: the first signs wake-ups, every one is accepted (rotation, as with TURN_SECRET).
+ * Where a signaling replica takes wake-ups from the others (HTTP on `port`, reached at
+ * `advertiseHost`). `secrets`: the first signs wake-ups, every one is accepted (rotation, as with TURN_SECRET).
  */
-export type WakeupConfig = { kind: 'servicebus' } | { kind: 'direct'; port: number; advertiseHost: string; secrets: string[] };
-export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig; wakeups: WakeupConfig };
+export interface WakeupConfig {
+  port: number;
+  advertiseHost: string;
+  secrets: string[];
+}
+/** With Service Bus, signaling replicas also wake each other (`wakeups`; undefined in session and ice). */
+export type BusConfig = { kind: 'memory' } | { kind: 'servicebus'; serviceBus: ServiceBusConfig; wakeups: WakeupConfig | undefined };
 
 export interface Config {
   role: ProcessRole;
@@ -268,22 +271,17 @@ function readStore(env: EnvReader): StoreConfig {
 const WAKEUP_HOST = /^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+)$/;
 
 function readWakeups(env: EnvReader): WakeupConfig {
-  const kind = env.oneOf('WAKEUPS', 'servicebus', ['servicebus', 'direct']);
-  if (kind === 'servicebus') return { kind };
   const secrets = env.list('WAKEUP_SECRET');
-  if (secrets.length === 0) env.problem('WAKEUP_SECRET is required with WAKEUPS=direct (every signaling replica shares it)');
+  if (secrets.length === 0) env.problem('WAKEUP_SECRET is required by signaling with BUS=servicebus (every signaling replica shares it)');
   if (secrets.some((secret) => secret.length < 32)) env.problem('WAKEUP_SECRET entries must each be at least 32 characters: they authenticate wake-ups between replicas');
-  const advertiseHost = env.required('WAKEUP_HOST', 'with WAKEUPS=direct: the address other replicas reach this one at (the pod IP)');
+  const advertiseHost = env.required('WAKEUP_HOST', 'by signaling with BUS=servicebus: the address other replicas reach this one at (the pod IP)');
   if (advertiseHost !== '' && !WAKEUP_HOST.test(advertiseHost)) env.problem(`WAKEUP_HOST=${JSON.stringify(advertiseHost)} must be a host name or an IP address`);
-  return { kind, port: env.integer('WAKEUP_PORT', 8081, 0, 65_535), advertiseHost, secrets };
+  return { port: env.integer('WAKEUP_PORT', 8081, 0, 65_535), advertiseHost, secrets };
 }
 
 function readBus(env: EnvReader, role: ProcessRole): BusConfig {
   const kind = env.oneOf('BUS', 'memory', ['memory', 'servicebus']);
-  if (kind === 'memory') {
-    if (env.raw('WAKEUPS') === 'direct') env.problem('WAKEUPS=direct needs BUS=servicebus: one process wakes its own long-polls');
-    return { kind };
-  }
+  if (kind === 'memory') return { kind };
   const connectionString = env.optionalString('SERVICEBUS_CONNECTION_STRING');
   const namespace = env.optionalString('SERVICEBUS_NAMESPACE');
   if (connectionString === undefined && namespace === undefined) {
@@ -299,10 +297,9 @@ function readBus(env: EnvReader, role: ProcessRole): BusConfig {
       namespace,
       topic: env.string('SERVICEBUS_TOPIC', 'signal-events'),
       subscription: env.optionalString('SERVICEBUS_SUBSCRIPTION'),
-      inboxQueue: env.optionalString('SERVICEBUS_INBOX'),
     },
-    // Only processes holding long-polls are woken; session and ice ignore the setting.
-    wakeups: role === 'signaling' || role === 'all-in-one' ? readWakeups(env) : { kind: 'servicebus' },
+    // Only processes holding long-polls are woken; session and ice ignore the settings.
+    wakeups: role === 'signaling' || role === 'all-in-one' ? readWakeups(env) : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMA_VERSION, type EventEnvelope, type EventKind } from '../ports/event-bus.ts';
+import { EVENT_SCHEMA_VERSION, type EventEnvelope, type EventKind } from '../ports/broadcasts.ts';
 
 export type Decoded = { ok: true; event: EventEnvelope } | { ok: false; reason: string };
 
@@ -7,8 +7,8 @@ const isString = (value: unknown): value is string => typeof value === 'string' 
 
 /** Required string fields of each kind's data; `type` is checked against the SDP types too. */
 const DATA_FIELDS: { [K in EventKind]: readonly string[] } = {
-  'sdp.posted': ['room', 'type', 'from', 'to'],
   'session.revoked': ['sessionId'],
+  'sdp.expired': ['room', 'type', 'source', 'destination'],
 };
 
 const isKind = (value: unknown): value is EventKind => typeof value === 'string' && Object.hasOwn(DATA_FIELDS, value);
@@ -36,23 +36,5 @@ export function decodeEnvelope(body: unknown): Decoded {
   const missing = DATA_FIELDS[candidate.kind].find((field) => !isString(fields[field]));
   if (missing !== undefined) return { ok: false, reason: `data.${missing} missing` };
   if ('type' in fields && !SDP_TYPES.has(fields.type as string)) return { ok: false, reason: 'data.type not an SDP type' };
-  if (fields.token !== undefined && !isString(fields.token)) return { ok: false, reason: 'data.token not a string' };
-  if (fields.record !== undefined && !isRecordOf(fields.record, fields)) return { ok: false, reason: 'data.record not the announced SDP' };
   return { ok: true, event: candidate as unknown as EventEnvelope };
-}
-
-const RECORD_STRINGS = ['sdp', 'shortname'] as const;
-const RECORD_TIMES = ['createdAt', 'expiresAt'] as const;
-const KEY_FIELDS = ['room', 'type', 'from', 'to'] as const;
-
-/** A carried record must be a whole SDP record of the very slot the event names. */
-function isRecordOf(value: unknown, slot: Record<string, unknown>): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    KEY_FIELDS.every((field) => record[field] === slot[field]) &&
-    RECORD_STRINGS.every((field) => typeof record[field] === 'string') &&
-    RECORD_TIMES.every((field) => typeof record[field] === 'number' && Number.isFinite(record[field])) &&
-    (record.offeredAt === undefined || (typeof record.offeredAt === 'number' && Number.isFinite(record.offeredAt)))
-  );
 }

@@ -3,26 +3,25 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import {
   EVENT_SCHEMA_VERSION,
+  type Broadcasts,
   type BusStatus,
-  type EventBus,
   type EventEnvelope,
   type EventKind,
   type EventPayloads,
-} from '../ports/event-bus.ts';
+} from '../ports/broadcasts.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { injectTraceparent, withRemoteParent, withSpan } from '../observability/tracing.ts';
 
 type Listener<K extends EventKind> = (data: EventPayloads[K], event: EventEnvelope<K>) => void;
 
 /**
- * The domain's view of events. A broadcast acts locally at once (this replica must not wait for
- * a bus round trip) and then goes to the bus for the other replicas; a directed event goes only
- * to the inbox it names (callers act on their own replica directly). The bus is
- * best-effort because the store write is the source of truth. Broadcasts that come back with this
- * replica's own origin were already acted on and are skipped.
+ * The domain's view of broadcasts. A broadcast acts locally at once (this replica must not wait
+ * for a bus round trip) and then goes to the bus for the other replicas. The bus is best-effort
+ * because the store is the source of truth. Broadcasts that come back with this replica's own
+ * origin were already acted on and are skipped.
  */
 export class EventHub {
-  readonly #bus: EventBus;
+  readonly #bus: Broadcasts;
   readonly #clock: Clock;
   readonly #metrics: Metrics;
   readonly #logger: Logger;
@@ -30,7 +29,7 @@ export class EventHub {
   readonly #listeners = new Map<EventKind, Set<Listener<EventKind>>>();
   readonly #unsubscribe: () => void;
 
-  constructor(options: { bus: EventBus; clock: Clock; metrics: Metrics; logger: Logger; replicaName: string }) {
+  constructor(options: { bus: Broadcasts; clock: Clock; metrics: Metrics; logger: Logger; replicaName: string }) {
     this.#bus = options.bus;
     this.#clock = options.clock;
     this.#metrics = options.metrics;
@@ -51,40 +50,18 @@ export class EventHub {
     return () => set.delete(listener as Listener<EventKind>);
   }
 
-  busStatus(): BusStatus {
-    return this.#bus.status();
-  }
-
-  onBusStatusChange(listener: (status: BusStatus) => void): () => void {
-    return this.#bus.onStatusChange(listener);
-  }
-
-  /** This replica's inbox address on the bus (what waiters write on slots). */
-  get address(): string | undefined {
-    return this.#bus.address;
-  }
-
-  /** Broadcast: acts locally now; resolves once the bus took the event or gave up (never rejects). */
+  /** Acts locally now; resolves once the bus took the event or gave up (never rejects). */
   publish<K extends EventKind>(kind: K, data: EventPayloads[K]): Promise<void> {
-    return this.#transmit(kind, data, undefined);
-  }
-
-  /** To one replica's inbox. Resolves once the bus took the event, found the inbox gone, or gave up (never rejects). */
-  sendTo<K extends EventKind>(address: string, kind: K, data: EventPayloads[K]): Promise<void> {
-    return this.#transmit(kind, data, address);
-  }
-
-  #transmit<K extends EventKind>(kind: K, data: EventPayloads[K], address: string | undefined): Promise<void> {
     return withSpan(`bus.publish ${kind}`, { 'messaging.operation': 'publish', 'signal.event.kind': kind }, async () => {
       // The publish span becomes the parent of every replica's receive span.
       const event = this.#envelope(kind, data, injectTraceparent());
-      if (address === undefined) this.#dispatch(event);
+      this.#dispatch(event);
       try {
-        const outcome = address === undefined ? await this.#bus.publish(event) : await this.#bus.send(address, event);
-        this.#metrics.busPublished.inc({ kind, outcome: outcome === 'gone' ? 'dropped' : 'ok' });
+        await this.#bus.publish(event);
+        this.#metrics.busPublished.inc({ kind, outcome: 'ok' });
       } catch (error) {
         this.#metrics.busPublished.inc({ kind, outcome: 'error' });
-        this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas fall back to store re-checks');
+        this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas do not hear of it');
       }
     }, 'producer');
   }
@@ -133,6 +110,6 @@ export class EventHub {
   #statusChanged(status: BusStatus): void {
     this.#metrics.busConnected.set(status === 'up' ? 1 : 0);
     if (status === 'up') this.#logger.info('event bus connected');
-    else this.#logger.warn('event bus disconnected; long-polls fall back to store re-checks');
+    else this.#logger.warn('event bus disconnected; revocations and expiries reach only this replica until it is back');
   }
 }

@@ -127,7 +127,7 @@ export class Metrics {
 
   readonly busPublished = new Counter({
     name: 'signal_bus_events_published_total',
-    help: 'Events published or sent to the bus by kind and outcome (dropped = the addressed inbox no longer exists)',
+    help: 'Broadcasts published to the bus by kind and outcome',
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -163,7 +163,7 @@ export class Metrics {
 
   readonly busConnected = new Gauge({
     name: 'signal_bus_connected',
-    help: '1 while the event bus is connected, 0 while long-polls fall back to store re-checks',
+    help: '1 while the event bus (broadcasts: session revocations, SDP expiries) is connected',
     registers: [this.registry],
   });
 
@@ -240,7 +240,7 @@ export class Metrics {
       for (const outcome of ['success', 'invalid_token', 'unavailable']) this.logins.inc({ outcome }, 0);
     }
     if (service === 'signaling' || service === 'all-in-one') {
-      for (const outcome of ['woken', 'timeout', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
+      for (const outcome of ['woken', 'timeout', 'expired', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
       for (const outcome of ['completed', 'abandoned', 'expired_unanswered']) this.handshakes.inc({ outcome }, 0);
       for (const path of ['local', 'crossed']) for (const outcome of ['delivered', 'dropped']) this.wakeups.inc({ path, outcome }, 0);
     }

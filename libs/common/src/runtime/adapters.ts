@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { BusConfig, Config, CosmosConfig, StoreConfig } from '../config/config.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { EventBus } from '../ports/event-bus.ts';
+import type { Broadcasts } from '../ports/broadcasts.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { CosmosConnection } from '../adapters/cosmos/connection.ts';
 import { ByteBudget } from '../adapters/memory/byte-budget.ts';
-import { InProcessBus } from '../adapters/memory/in-process-bus.ts';
+import { InProcessBroadcasts } from '../adapters/memory/in-process-broadcasts.ts';
 import { MemorySessionStore } from '../adapters/memory/memory-session-store.ts';
 import { InstrumentedSessionStore } from './instrumented-stores.ts';
 
@@ -52,18 +52,12 @@ export async function createStores(config: StoreConfig, clock: Clock, metrics: M
   };
 }
 
-/**
- * Picks the event bus named by BUS; the in-process bus serves a single process. Only processes
- * that hold long-polls (`inbox`) get an inbox for directed wake-ups.
- */
-export async function createBus(config: BusConfig, http: Config['http'], logger: Logger, metrics: Metrics, clock: Clock, inbox: boolean): Promise<EventBus> {
-  if (config.kind === 'memory') return new InProcessBus();
-  const { ServiceBusEventBus } = await import('../adapters/servicebus/service-bus-event-bus.ts');
-  const direct = inbox && config.wakeups.kind === 'direct' ? config.wakeups : undefined;
-  const serviceBus = await ServiceBusEventBus.start({
+/** Picks the broadcasts named by BUS; the in-process ones serve a single process. */
+export async function createBroadcasts(config: BusConfig, http: Config['http'], logger: Logger, metrics: Metrics): Promise<Broadcasts> {
+  if (config.kind === 'memory') return new InProcessBroadcasts();
+  const { ServiceBusBroadcasts } = await import('../adapters/servicebus/service-bus-broadcasts.ts');
+  return ServiceBusBroadcasts.start({
     ...config.serviceBus,
-    // Replicas woken over TCP need no inbox queue.
-    inbox: inbox && direct === undefined,
     replicaName: http.replicaName,
     logger,
     // Valid events are counted by the EventHub; only what it never sees is counted here.
@@ -71,23 +65,4 @@ export async function createBus(config: BusConfig, http: Config['http'], logger:
       if (outcome === 'malformed') metrics.busReceived.inc({ kind, outcome: 'invalid' });
     },
   });
-  if (direct === undefined) return serviceBus;
-  const { DirectWakeupBus } = await import('../adapters/direct/direct-wakeup-bus.ts');
-  try {
-    return await DirectWakeupBus.start({
-      broadcasts: serviceBus,
-      port: direct.port,
-      listenHost: http.host,
-      advertiseHost: direct.advertiseHost,
-      secrets: direct.secrets,
-      clock,
-      onRejected: (reason, remote) => {
-        metrics.busReceived.inc({ kind: 'unknown', outcome: 'invalid' });
-        logger.warn({ reason, remote }, 'wake-up refused');
-      },
-    });
-  } catch (error) {
-    await serviceBus.close();
-    throw error;
-  }
 }

@@ -8,8 +8,8 @@ import { EventHub } from '../events/event-hub.ts';
 import { createLogger } from '../observability/logger.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { currentTraceIds } from '../observability/tracing.ts';
-import type { EventBus } from '../ports/event-bus.ts';
-import { createBus, createStores, type Stores } from './adapters.ts';
+import type { Broadcasts } from '../ports/broadcasts.ts';
+import { createBroadcasts, createStores, type Stores } from './adapters.ts';
 
 /** Everything a service needs from the outside world, built once per process at start-up. */
 export interface Platform {
@@ -18,7 +18,7 @@ export interface Platform {
   logger: Logger;
   metrics: Metrics;
   stores: Stores;
-  bus: EventBus;
+  bus: Broadcasts;
   events: EventHub;
   sessions: SessionGate;
   close(): Promise<void>;
@@ -45,7 +45,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   for (const { name, intended } of misspeltVariables(env)) logger.warn({ variable: name, intended }, `${name} is not a Signal variable and is ignored: did you mean ${intended}?`);
   const metrics = new Metrics(options.role);
   const stores = await createStores(config.store, clock, metrics);
-  const bus = await createBus(config.bus, config.http, logger, metrics, clock, config.role === 'signaling' || config.role === 'all-in-one');
+  const bus = await createBroadcasts(config.bus, config.http, logger, metrics);
   const events = new EventHub({ bus, clock, metrics, logger, replicaName: config.http.replicaName });
   const sessions = new SessionGate(stores.sessions, clock, config.session.cacheSeconds);
   events.on('session.revoked', ({ sessionId }) => sessions.revoke(sessionId));

@@ -19,7 +19,7 @@ function problemsOf(env: Record<string, string>, role: ProcessRole = 'all-in-one
 test('the session cache is on by default wherever revocations reach every cache', () => {
   const cosmos = { STORE: 'cosmos', COSMOS_ENDPOINT: 'https://account.documents.azure.com' };
   const servicebus = { BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v' };
-  expect(load({ ...base, ...cosmos, ...servicebus }).session.cacheSeconds).toBe(30);
+  expect(load({ ...base, ...cosmos, ...servicebus }, 'session').session.cacheSeconds).toBe(30);
   expect(load({ ...base, ...cosmos }).session.cacheSeconds).toBe(0);
   expect(load({ ...base, ...cosmos, SESSION_CACHE_SECONDS: '10' }).session.cacheSeconds).toBe(10);
 });
@@ -89,7 +89,9 @@ test.each([
   [{ HTTP_IDLE_TIMEOUT_SECONDS: '0' }, 'HTTP_IDLE_TIMEOUT_SECONDS="0" must be a whole number from 1 to 3600'],
   [{ HTTP_MAX_CONNECTIONS: 'many' }, 'HTTP_MAX_CONNECTIONS="many" must be a whole number from 1 to 1000000'],
 ])('%j is refused with a message naming the variable', (env, message) => {
-  expect(problemsOf({ ...base, ...env })).toEqual([message]);
+  // The signaling settings that go with Service Bus are checked on their own below.
+  const wakeups = { WAKEUP_SECRET: 'w'.repeat(32), WAKEUP_HOST: '10.0.0.1' };
+  expect(problemsOf({ ...base, ...wakeups, ...env })).toEqual([message]);
 });
 
 test('COSMOS_PREFERRED_REGIONS keeps its order and reaches the Cosmos client as preferredLocations', () => {
@@ -101,31 +103,29 @@ test('COSMOS_PREFERRED_REGIONS keeps its order and reaches the Cosmos client as 
   expect(cosmosClientOptions(endpoint, key, requestTimeoutMs, []).connectionPolicy).not.toHaveProperty('preferredLocations');
 });
 
-test('WAKEUPS=direct on a process holding long-polls needs long WAKEUP_SECRET entries (the first signs) and a WAKEUP_HOST; session and ice ignore it', () => {
+test('with Service Bus a process holding long-polls needs long WAKEUP_SECRET entries (the first signs) and a WAKEUP_HOST; session and ice ignore them', () => {
   const servicebus = { BUS: 'servicebus', SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v' };
   const secret = 'w'.repeat(32);
-  expect(load({ ...servicebus }, 'signaling').bus).toMatchObject({ wakeups: { kind: 'servicebus' } });
-  expect(load({ ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: secret, WAKEUP_HOST: '10.244.1.17' }, 'signaling').bus).toMatchObject({
-    wakeups: { kind: 'direct', port: 8081, advertiseHost: '10.244.1.17', secrets: [secret] },
+  expect(load({ ...servicebus, WAKEUP_SECRET: secret, WAKEUP_HOST: '10.244.1.17' }, 'signaling').bus).toMatchObject({
+    wakeups: { port: 8081, advertiseHost: '10.244.1.17', secrets: [secret] },
   });
   const next = 'n'.repeat(40);
-  expect(load({ ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: `${next}, ${secret}`, WAKEUP_HOST: 'fd00::17' }, 'signaling').bus).toMatchObject({
-    wakeups: { kind: 'direct', advertiseHost: 'fd00::17', secrets: [next, secret] },
+  expect(load({ ...servicebus, WAKEUP_SECRET: `${next}, ${secret}`, WAKEUP_HOST: 'fd00::17' }, 'all-in-one').bus).toMatchObject({
+    wakeups: { advertiseHost: 'fd00::17', secrets: [next, secret] },
   });
-  expect(problemsOf({ ...base, ...servicebus, WAKEUPS: 'direct' }, 'signaling')).toEqual([
-    'WAKEUP_SECRET is required with WAKEUPS=direct (every signaling replica shares it)',
-    'WAKEUP_HOST is required with WAKEUPS=direct: the address other replicas reach this one at (the pod IP)',
+  expect(problemsOf({ ...base, ...servicebus }, 'signaling')).toEqual([
+    'WAKEUP_SECRET is required by signaling with BUS=servicebus (every signaling replica shares it)',
+    'WAKEUP_HOST is required by signaling with BUS=servicebus: the address other replicas reach this one at (the pod IP)',
   ]);
-  const problems = problemsOf({ ...base, ...servicebus, WAKEUPS: 'direct', WAKEUP_SECRET: 'short-wakeup-secret', WAKEUP_HOST: 'pod ip', WAKEUP_PORT: '99999' }, 'signaling');
+  const problems = problemsOf({ ...base, ...servicebus, WAKEUP_SECRET: 'short-wakeup-secret', WAKEUP_HOST: 'pod ip', WAKEUP_PORT: '99999' }, 'signaling');
   expect(problems).toEqual([
     'WAKEUP_SECRET entries must each be at least 32 characters: they authenticate wake-ups between replicas',
     'WAKEUP_HOST="pod ip" must be a host name or an IP address',
     'WAKEUP_PORT="99999" must be a whole number from 0 to 65535',
   ]);
   expect(problems.join('\n')).not.toContain('short-wakeup-secret');
-  expect(problemsOf({ ...base, WAKEUPS: 'direct' })).toEqual(['WAKEUPS=direct needs BUS=servicebus: one process wakes its own long-polls']);
-  expect(problemsOf({ ...base, WAKEUPS: 'sideways', ...servicebus }, 'signaling')).toEqual(['WAKEUPS="sideways" must be one of servicebus, direct']);
-  expect(load({ ...base, ...servicebus, WAKEUPS: 'direct' }, 'session').bus).toMatchObject({ wakeups: { kind: 'servicebus' } });
+  expect(load({ ...base, ...servicebus }, 'session').bus).toMatchObject({ wakeups: undefined });
+  expect(load({ ...base }, 'signaling').bus).toEqual({ kind: 'memory' });
 });
 
 test('the ice service needs TURN_URLS', () => {

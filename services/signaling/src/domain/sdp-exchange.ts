@@ -3,8 +3,8 @@ import type { ExpireRequest, SdpQuery, SdpSubmission } from '@signal/common/api/
 import type { Clock } from '@signal/common/clock';
 import { badRequest, forbidden, HttpError } from '@signal/common/errors';
 import type { EventHub } from '@signal/common/events/event-hub';
-import { MAX_CARRIED_SDP_LENGTH } from '@signal/common/ports/event-bus';
 import type { SdpKey, SdpRecord, SdpStore, SdpType } from '../store/sdp-store.ts';
+import type { WakeupHint, Wakeups } from '../wakeups/wakeups.ts';
 import type { SignalingConfig } from '@signal/common/config/config';
 import type { Metrics } from '@signal/common/observability/metrics';
 import { LongPollQuota } from './long-poll-quota.ts';
@@ -12,15 +12,19 @@ import { slotOf } from './slot.ts';
 import { SlotWatches } from './slot-watches.ts';
 import { WaiterRegistry, type WaitOutcome } from './waiters.ts';
 
-/** What wakes a waiter: the record as written, or (for an SDP too long to carry) the write's token. */
-interface Wake {
-  token?: string | undefined;
-  record?: SdpRecord;
-}
+/**
+ * What wakes a waiter: a write on this replica, with the record as written; another replica's
+ * hint, with the token its read presents; or an expiry, which ends the wait once the store read
+ * finds nothing.
+ */
+type Wake = { record: SdpRecord } | { token: string | undefined } | { expired: true };
 
 export interface ExchangeDeps {
   sdps: SdpStore;
+  /** Broadcasts: expire events. */
   events: EventHub;
+  /** Hints to the replicas waiting on a slot written here. */
+  wakeups: Wakeups;
   clock: Clock;
   metrics: Metrics;
   config: SignalingConfig;
@@ -28,29 +32,32 @@ export interface ExchangeDeps {
 
 /**
  * Peers trade offers and answers through SDP slots (room, type, from, to). The store is the
- * source of truth; a waiting read puts its replica's address on the slot, and the write of an
- * SDP wakes exactly the replicas it finds there, through their inboxes (this one without the bus).
+ * source of truth; a waiting read puts its replica's wake-up address on the slot, and the write
+ * of an SDP wakes exactly the replicas it finds there: this one in process, the others with a
+ * hint (slot and token) that makes them read the slot. An expiry, broadcast to every replica,
+ * wakes the slots' waiters too.
  */
 export class SdpExchange {
   readonly #deps: ExchangeDeps;
   readonly #waiters = new WaiterRegistry<Wake>();
   readonly #watches: SlotWatches;
   readonly #quota: LongPollQuota;
-  #recheckTimer: NodeJS.Timeout | undefined;
+  readonly #unsubscribe: (() => void)[];
 
   constructor(deps: ExchangeDeps) {
     this.#deps = deps;
     this.#quota = new LongPollQuota(deps.config.longPollMaxPerUser);
-    this.#watches = new SlotWatches(deps.sdps, deps.events.address, deps.clock);
-    deps.events.on('sdp.posted', (data) => {
-      const slot = slotOf(data);
-      this.#watches.forget(slot);
-      // A carried record that expired on its way (a backed-up inbox) is not answered: the read decides.
-      const fresh = data.record !== undefined && data.record.expiresAt > this.#deps.clock.now();
-      this.#waiters.wake(slot, 'woken', fresh ? { record: data.record } : { token: data.token });
-    });
-    deps.events.onBusStatusChange((status) => this.#followBus(status === 'up'));
-    this.#followBus(deps.events.busStatus() === 'up');
+    this.#watches = new SlotWatches(deps.sdps, deps.wakeups.address, deps.clock);
+    this.#unsubscribe = [
+      deps.wakeups.onWake((hint) => this.#hinted(hint)),
+      deps.events.on('sdp.expired', ({ room, type, source, destination }) => {
+        for (const [from, to] of [[source, destination], [destination, source]] as const) {
+          const slot = slotOf({ room, type, from, to });
+          this.#watches.forget(slot);
+          this.#waiters.wake(slot, 'woken', { expired: true });
+        }
+      }),
+    ];
   }
 
   get waiting(): number {
@@ -79,19 +86,12 @@ export class SdpExchange {
     ]);
     if (replaced !== undefined) this.#deps.metrics.handshakes.inc({ outcome: replaced });
     if (completed) this.#deps.metrics.handshakes.inc({ outcome: 'completed' });
-    const posted = {
-      room: record.room,
-      type,
-      from,
-      to: record.to,
-      ...(token !== undefined ? { token } : {}),
-      // The written record spares the woken replica a store read (and its CPU) when it fits.
-      ...(record.sdp.length <= MAX_CARRIED_SDP_LENGTH ? { record } : {}),
-    };
-    for (const address of waiters) {
-      // This replica's own waiters take the record as written: no bus, no read.
-      if (address === this.#deps.events.address) this.#wakeLocal(slotOf(record), record);
-      else void this.#deps.events.sendTo(address, 'sdp.posted', posted);
+    const self = this.#deps.wakeups.address;
+    if (waiters.includes(self)) this.#wakeLocal(slotOf(record), record);
+    const remote = waiters.filter((address) => address !== self);
+    if (remote.length > 0) {
+      const hint: WakeupHint = { room: record.room, type, from, to: record.to, ...(token !== undefined ? { token } : {}) };
+      void this.#deps.wakeups.wake(remote, hint);
     }
     return record;
   }
@@ -114,7 +114,10 @@ export class SdpExchange {
     }
   }
 
-  /** Removes that type of SDP between the two peers, both directions; their waiters keep waiting. Only they may ask. */
+  /**
+   * Removes that type of SDP between the two peers, both directions, and tells every replica, so
+   * that their waiters on those slots read the store again at once. Only the two peers may ask.
+   */
   async expire(caller: PeerId, request: ExpireRequest): Promise<void> {
     if (caller !== request.source && caller !== request.destination) {
       throw forbidden('Only the source or the destination may expire these SDPs');
@@ -126,16 +129,27 @@ export class SdpExchange {
       this.#deps.sdps.clear({ room, type, from: destination, to: source }),
     ]);
     for (const outcome of ended) if (outcome !== undefined) this.#deps.metrics.handshakes.inc({ outcome });
+    // Acts on this replica's waiters at once; the other replicas hear of it through the bus.
+    void this.#deps.events.publish('sdp.expired', { room, type, source, destination });
   }
 
+  /** A write on this replica: its own waiters take the record as written, without a read. */
   #wakeLocal(slot: string, record: SdpRecord): void {
+    this.#deps.metrics.wakeups.inc({ path: 'local', outcome: 'delivered' });
     this.#watches.forget(slot);
     this.#waiters.wake(slot, 'woken', { record });
   }
 
+  /** Another replica wrote the slot: its waiters here read it, with the writer's token. */
+  #hinted(hint: WakeupHint): void {
+    const slot = slotOf(hint);
+    this.#watches.forget(slot);
+    this.#waiters.wake(slot, 'woken', { token: hint.token });
+  }
+
   /** SIGTERM: every parked long-poll is answered (204) now. */
   close(): void {
-    clearInterval(this.#recheckTimer);
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.#waiters.close();
   }
 
@@ -143,6 +157,7 @@ export class SdpExchange {
     const slot = slotOf(key);
     const recheckMs = this.#deps.config.fallbackIntervalSeconds * 1000;
     let woken = false;
+    let expired = false;
     let token: string | undefined;
     let watched = false;
     let reachable = true;
@@ -167,6 +182,10 @@ export class SdpExchange {
         parked.cancel();
         return woken ? this.#woken(record) : record;
       }
+      if (expired) {
+        parked.cancel();
+        return this.#ended('expired');
+      }
       if (remaining <= 0) {
         parked.cancel();
         return this.#ended('timeout');
@@ -179,9 +198,12 @@ export class SdpExchange {
       const outcome = await parked.outcome;
       if (outcome === 'woken') {
         const wake = parked.detail();
-        if (wake?.record !== undefined) return this.#woken(wake.record);
-        woken = true;
-        token = wake?.token;
+        if (wake !== undefined && 'record' in wake) return this.#woken(wake.record);
+        if (wake !== undefined && 'expired' in wake) expired = true;
+        else {
+          woken = true;
+          token = wake?.token;
+        }
       } else if (outcome === 'timeout' && capped) {
         continue;
       } else if (outcome !== 'recheck') {
@@ -202,18 +224,5 @@ export class SdpExchange {
 
   #count(outcome: WaitOutcome): void {
     this.#deps.metrics.longPollWakeups.inc({ outcome });
-  }
-
-  /**
-   * Without a bus, other replicas' writes announce nothing: waiters then re-check the store every
-   * LONGPOLL_FALLBACK_INTERVAL_SECONDS until the bus is back.
-   */
-  #followBus(up: boolean): void {
-    clearInterval(this.#recheckTimer);
-    this.#recheckTimer = undefined;
-    if (up) return;
-    this.#recheckTimer = setInterval(() => this.#waiters.wakeAll('recheck'), this.#deps.config.fallbackIntervalSeconds * 1000);
-    this.#recheckTimer.unref();
-    this.#waiters.wakeAll('recheck');
   }
 }

@@ -11,19 +11,19 @@ export interface Watched {
 }
 
 /**
- * Puts this replica's inbox address on the slots its long-polls wait on, so that the replica
+ * Puts this replica's wake-up address on the slots its long-polls wait on, so that the replica
  * posting an SDP knows whom to wake. One write per slot covers every later waiter of this
  * replica whose wait ends no later; those only read. A wake-up for a slot forgets its coverage:
  * the write that caused it may have shortened the item's life in the store.
  */
 export class SlotWatches {
   readonly #sdps: SdpStore;
-  readonly #address: string | undefined;
+  readonly #address: string;
   readonly #clock: Clock;
   /** Slot -> until, written and acknowledged by the store. */
   readonly #covered = new Map<string, number>();
 
-  constructor(sdps: SdpStore, address: string | undefined, clock: Clock) {
+  constructor(sdps: SdpStore, address: string, clock: Clock) {
     this.#sdps = sdps;
     this.#address = address;
     this.#clock = clock;
@@ -32,7 +32,6 @@ export class SlotWatches {
   /** The live record now, registering `until` on the slot unless an earlier write covers it. */
   async watch(key: SdpKey, slot: string, until: number): Promise<Watched> {
     const address = this.#address;
-    if (address === undefined) return { record: await this.#sdps.get(key), reachable: false };
     if ((this.#covered.get(slot) ?? 0) >= until) return { record: await this.#sdps.get(key), reachable: true };
     let record: SdpRecord | undefined;
     try {

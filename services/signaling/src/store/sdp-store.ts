@@ -19,7 +19,7 @@ export interface SdpRecord extends SdpKey {
   offeredAt?: number;
 }
 
-/** A replica waiting on a slot: the inbox address a writer wakes it through, and when its wait ends. */
+/** A replica waiting on a slot: the wake-up address a writer wakes it through, and when its wait ends. */
 export interface SlotWaiter {
   address: string;
   /** Epoch milliseconds. */
@@ -35,7 +35,7 @@ export type UnansweredEnd = 'abandoned' | 'expired_unanswered';
 
 /** What a write saw of its slot. */
 export interface SdpWrite {
-  /** Inbox addresses of the replicas whose waiters on the slot were live when the write landed. */
+  /** Wake-up addresses of the replicas whose waiters on the slot were live when the write landed. */
   waiters: string[];
   /**
    * Hand to `get` on another replica so that its read sees this write (a Cosmos session token);

@@ -1,6 +1,6 @@
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { decodeEnvelope, type Decoded } from '../../events/decode-envelope.ts';
-import type { EventEnvelope } from '../../ports/event-bus.ts';
+import type { EventEnvelope } from '../../ports/broadcasts.ts';
 
 /**
  * The Service Bus form of an event: the envelope as a JSON body, its id as the message id (the

@@ -1,4 +1,4 @@
-import type { BusStatus } from '../../ports/event-bus.ts';
+import type { BusStatus } from '../../ports/broadcasts.ts';
 
 /** The bus status with change notification; listeners hear transitions only, never repeats. */
 export class StatusSignal {

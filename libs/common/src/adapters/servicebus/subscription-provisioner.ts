@@ -83,28 +83,9 @@ export function describeEntityError(error: unknown, topic: string, subscription:
   );
 }
 
-/** The only events the topic carries now; a filter keeps older producers' traffic out too. */
-export const BROADCAST_FILTER = { name: 'broadcasts', filter: { subject: 'session.revoked' } } as const;
-
 /**
- * Creates this replica's inbox: a queue that Service Bus deletes once idle that long, whose
- * messages expire unread after `messageTtlSeconds` (a wake-up is worth nothing after the wait).
+ * The broadcast kinds, by subject: whatever else reaches the topic (another producer's traffic)
+ * costs this replica nothing. Listed, not `1=1`, so an operator's provisioned subscription states
+ * what it lets through.
  */
-export async function createReplicaInbox(
-  admin: ServiceBusAdministrationClient,
-  name: string,
-  autoDeleteOnIdleSeconds: number,
-  messageTtlSeconds: number,
-): Promise<void> {
-  try {
-    await admin.createQueue(name, { autoDeleteOnIdle: `PT${autoDeleteOnIdleSeconds}S`, defaultMessageTimeToLive: `PT${messageTtlSeconds}S` });
-  } catch (error) {
-    if (restCode(error) === 'MessageEntityAlreadyExistsError') return;
-    throw new ServiceBusConfigurationError(
-      restCode(error) === 'UnauthorizedRequestError'
-        ? 'The Service Bus credentials lack Manage rights to create this replica\'s inbox queue: grant Manage or set SERVICEBUS_INBOX to a queue provisioned for this replica'
-        : `Cannot create the Service Bus inbox queue '${name}' (check SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE): ${String(error)}`,
-      error,
-    );
-  }
-}
+export const BROADCAST_FILTER = { name: 'broadcasts', filter: { sqlExpression: "sys.Label IN ('session.revoked', 'sdp.expired')" } } as const;

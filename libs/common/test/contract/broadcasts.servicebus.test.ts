@@ -4,15 +4,15 @@ import fc from 'fast-check';
 import { startBroker, type Broker, type BrokerOptions } from '../../../../test-support/servicebus-broker/index.ts';
 import { createAdministrationClient } from '../../src/adapters/servicebus/administration-client.ts';
 import {
-  ServiceBusEventBus,
+  ServiceBusBroadcasts,
   type BusLogger,
-  type ServiceBusEventBusOptions,
-} from '../../src/adapters/servicebus/service-bus-event-bus.ts';
+  type ServiceBusBroadcastsOptions,
+} from '../../src/adapters/servicebus/service-bus-broadcasts.ts';
 import { subscriptionNameFor } from '../../src/adapters/servicebus/subscription-provisioner.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { DependencyUnavailableError } from '../../src/errors.ts';
-import type { BusStatus, EventBus } from '../../src/ports/event-bus.ts';
-import { Inbox, newEvent, runEventBusContract } from './event-bus.contract.ts';
+import type { Broadcasts, BusStatus } from '../../src/ports/broadcasts.ts';
+import { Inbox, newEvent, runBroadcastsContract } from './broadcasts.contract.ts';
 
 const TOPIC = 'signal-events';
 
@@ -30,7 +30,7 @@ class RecordingLogger implements BusLogger {
   }
 }
 
-const busOptions = (connectionString: string, overrides: Partial<ServiceBusEventBusOptions> = {}): ServiceBusEventBusOptions => ({
+const busOptions = (connectionString: string, overrides: Partial<ServiceBusBroadcastsOptions> = {}): ServiceBusBroadcastsOptions => ({
   connectionString,
   topic: TOPIC,
   replicaName: `signaling-${randomUUID().slice(0, 8)}`,
@@ -39,19 +39,19 @@ const busOptions = (connectionString: string, overrides: Partial<ServiceBusEvent
   ...overrides,
 });
 
-runEventBusContract('Service Bus adapter on the test broker', async () => {
+runBroadcastsContract('Service Bus adapter on the test broker', async () => {
   const broker = await startBroker({ entities: { [TOPIC]: [] } });
   return {
-    open: (replicaName) => ServiceBusEventBus.start(busOptions(broker.connectionString, { replicaName, inbox: true })),
+    open: (replicaName) => ServiceBusBroadcasts.start(busOptions(broker.connectionString, { replicaName })),
     dispose: () => broker.stop(),
   };
 });
 
 const realNamespace = process.env.SERVICEBUS_TEST_CONNECTION_STRING;
 if (realNamespace) {
-  runEventBusContract('Service Bus adapter on a real namespace', async () => ({
+  runBroadcastsContract('Service Bus adapter on a real namespace', async () => ({
     open: (replicaName) =>
-      ServiceBusEventBus.start(busOptions(realNamespace, { replicaName, inbox: true, topic: process.env.SERVICEBUS_TEST_TOPIC ?? TOPIC, probeIntervalMs: 1_000 })),
+      ServiceBusBroadcasts.start(busOptions(realNamespace, { replicaName, topic: process.env.SERVICEBUS_TEST_TOPIC ?? TOPIC, probeIntervalMs: 1_000 })),
     dispose: async () => {},
   }));
 }
@@ -85,8 +85,8 @@ describe('Service Bus adapter specifics (test broker)', () => {
     return broker;
   }
 
-  async function busOn(broker: Broker, overrides: Partial<ServiceBusEventBusOptions> = {}): Promise<ServiceBusEventBus> {
-    const bus = await ServiceBusEventBus.start(busOptions(broker.connectionString, overrides));
+  async function busOn(broker: Broker, overrides: Partial<ServiceBusBroadcastsOptions> = {}): Promise<ServiceBusBroadcasts> {
+    const bus = await ServiceBusBroadcasts.start(busOptions(broker.connectionString, overrides));
     cleanups.push(() => bus.close());
     return bus;
   }
@@ -95,13 +95,13 @@ describe('Service Bus adapter specifics (test broker)', () => {
    * Waits for one event to go round. Fault tests start from an established receiver: the SDK
    * leaves a receiver whose claim negotiation was cut by a disconnect waiting 60 s before it retries.
    */
-  async function flowing(publisher: EventBus, inbox: Inbox): Promise<void> {
+  async function flowing(publisher: Broadcasts, inbox: Inbox): Promise<void> {
     const event = newEvent('session.revoked', { sessionId: 'warm-up' });
     await publisher.publish(event);
     await inbox.waitFor(event.id);
   }
 
-  function nextStatus(bus: EventBus, wanted: BusStatus, timeoutMs: number): Promise<number> {
+  function nextStatus(bus: Broadcasts, wanted: BusStatus, timeoutMs: number): Promise<number> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`status not ${wanted} within ${timeoutMs} ms`)), timeoutMs);
@@ -125,49 +125,21 @@ describe('Service Bus adapter specifics (test broker)', () => {
     expect(await admin.subscriptionExists(TOPIC, bus.subscriptionName)).toBe(false);
   });
 
-  test('a signaling replica creates its inbox queue (auto-delete-on-idle, short TTL) named like its subscription, and deletes it on close', async () => {
-    const broker = await brokerWith();
-    const admin = createAdministrationClient({ connectionString: broker.connectionString });
-    const bus = await busOn(broker, { inbox: true, autoDeleteOnIdleSeconds: 120, inboxMessageTtlSeconds: 30 });
-    expect(bus.address).toBe(bus.subscriptionName);
-    const queue = await admin.getQueue(bus.address!);
-    expect(queue).toMatchObject({ autoDeleteOnIdle: 'PT120S', defaultMessageTimeToLive: 'PT30S' });
-    await bus.close();
-    expect(await admin.queueExists(queue.name)).toBe(false);
-  });
-
-  test('a replica without an inbox (session, ice) has no address and hears only broadcasts: the subscription filters sdp events out', async () => {
+  test('the subscription lets the broadcast kinds through and nothing else another producer sends to the topic', async () => {
     const broker = await brokerWith();
     const bus = await busOn(broker);
-    expect(bus.address).toBeUndefined();
     const inbox = new Inbox();
     bus.subscribe(inbox.handler);
-    const foreign = newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' });
-    await bus.publish(foreign);
+    const client = new ServiceBusClient(broker.connectionString);
+    cleanups.push(() => client.close());
+    await client.createSender(TOPIC).sendMessages({ body: newEvent('session.revoked', { sessionId: 'foreign' }), subject: 'sdp.posted' });
+    const expired = newEvent('sdp.expired', { room: 'r', type: 'offer', source: 'a', destination: 'b' });
     const revoked = newEvent('session.revoked', { sessionId: 's' });
+    await bus.publish(expired);
     await bus.publish(revoked);
     await inbox.waitFor(revoked.id);
-    expect(inbox.ids()).toEqual([revoked.id]);
-  });
-
-  test('a send to a vanished inbox is dropped as gone and leaves the bus up', async () => {
-    const broker = await brokerWith();
-    const admin = createAdministrationClient({ connectionString: broker.connectionString });
-    const sender = await busOn(broker, { inbox: true });
-    const victim = await busOn(broker, { inbox: true });
-    const inbox = new Inbox();
-    victim.subscribe(inbox.handler);
-    const first = newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' });
-    expect(await sender.send(victim.address!, first)).toBe('sent');
-    await inbox.waitFor(first.id);
-    await admin.deleteQueue(victim.address!);
-    expect(await sender.send(victim.address!, newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' }))).toBe('gone');
-    expect(sender.status()).toBe('up');
-  });
-
-  test('a signaling replica without Manage rights needs SERVICEBUS_INBOX, and uses it', async () => {
-    const broker = await brokerWith({ entities: { [TOPIC]: ['provisioned-2'] }, denyAdministration: true });
-    await expect(ServiceBusEventBus.start(busOptions(broker.connectionString, { subscription: 'provisioned-2', inbox: true }))).rejects.toThrow(/SERVICEBUS_INBOX/);
+    await inbox.waitFor(expired.id);
+    expect(inbox.ids().sort()).toEqual([expired.id, revoked.id].sort());
   });
 
   test('uses SERVICEBUS_SUBSCRIPTION as given when management rights are absent', async () => {
@@ -187,11 +159,11 @@ describe('Service Bus adapter specifics (test broker)', () => {
     ['the given subscription is missing', { entities: { [TOPIC]: [] } }, { subscription: 'nope' }, /subscription 'nope'.*does not exist/],
   ])('start fails with a message naming the setting when %s', async (_case, brokerOptions, overrides, message) => {
     const broker = await brokerWith(brokerOptions);
-    await expect(ServiceBusEventBus.start(busOptions(broker.connectionString, overrides))).rejects.toThrow(message);
+    await expect(ServiceBusBroadcasts.start(busOptions(broker.connectionString, overrides))).rejects.toThrow(message);
   });
 
   test('start without credentials names both variables', async () => {
-    await expect(ServiceBusEventBus.start({ replicaName: 'r', logger: new RecordingLogger() })).rejects.toThrow(
+    await expect(ServiceBusBroadcasts.start({ replicaName: 'r', logger: new RecordingLogger() })).rejects.toThrow(
       /SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE/,
     );
   });
@@ -199,14 +171,14 @@ describe('Service Bus adapter specifics (test broker)', () => {
   test('publishes the envelope as JSON with message id, kind, version and traceparent properties', async () => {
     const broker = await brokerWith({ entities: { [TOPIC]: ['tap'] } });
     const bus = await busOn(broker);
-    const event = newEvent('sdp.posted', { room: 'r', type: 'offer', from: 'a', to: 'b' }, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    const event = newEvent('sdp.expired', { room: 'r', type: 'offer', source: 'a', destination: 'b' }, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
     await bus.publish(event);
     const client = new ServiceBusClient(broker.connectionString);
     cleanups.push(() => client.close());
     const [message] = await client.createReceiver(TOPIC, 'tap', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 3000 });
     expect(message?.messageId).toBe(event.id);
     expect(message?.body).toStrictEqual(event);
-    expect(message?.applicationProperties).toStrictEqual({ kind: 'sdp.posted', version: 1, traceparent: event.traceparent });
+    expect(message?.applicationProperties).toStrictEqual({ kind: 'sdp.expired', version: 1, traceparent: event.traceparent });
   });
 
   test('drops malformed messages with a log line and keeps delivering, reporting lag by kind', async () => {

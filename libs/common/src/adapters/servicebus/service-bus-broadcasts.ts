@@ -10,18 +10,11 @@ import {
 } from '@azure/service-bus';
 import { systemClock, type Clock } from '../../clock.ts';
 import { DependencyUnavailableError } from '../../errors.ts';
-import type { BusStatus, EventBus, EventEnvelope, EventKind, SendOutcome } from '../../ports/event-bus.ts';
+import type { Broadcasts, BusStatus, EventEnvelope, EventKind } from '../../ports/broadcasts.ts';
 import { createAdministrationClient, type ServiceBusCredentials } from './administration-client.ts';
 import { fromServiceBusMessage, toServiceBusMessage } from './envelope-codec.ts';
-import { InboxSenders } from './inbox-senders.ts';
 import { StatusSignal } from './status-signal.ts';
-import {
-  ServiceBusConfigurationError,
-  createReplicaInbox,
-  createReplicaSubscription,
-  describeEntityError,
-  subscriptionNameFor,
-} from './subscription-provisioner.ts';
+import { ServiceBusConfigurationError, createReplicaSubscription, describeEntityError, subscriptionNameFor } from './subscription-provisioner.ts';
 
 /** One streaming receiver; replaced as a whole when it may be stuck. */
 interface Receiving {
@@ -37,7 +30,7 @@ export interface BusLogger {
   error(fields: object, message: string): void;
 }
 
-export interface ServiceBusEventBusOptions {
+export interface ServiceBusBroadcastsOptions {
   /** SERVICEBUS_CONNECTION_STRING; wins over `namespace`. */
   connectionString?: string | undefined;
   /** SERVICEBUS_NAMESPACE, fully qualified; used with DefaultAzureCredential (workload identity). */
@@ -48,13 +41,7 @@ export interface ServiceBusEventBusOptions {
   subscription?: string | undefined;
   /** Pod name; the subscription created for this replica is named after it. */
   replicaName: string;
-  /** Whether this replica receives directed messages (signaling does; session and ice do not). */
-  inbox?: boolean;
-  /** SERVICEBUS_INBOX: a provisioned queue for this replica's directed messages, with SERVICEBUS_SUBSCRIPTION. */
-  inboxQueue?: string | undefined;
-  /** A directed message is dropped unread after this long; default 60. */
-  inboxMessageTtlSeconds?: number;
-  /** Service Bus deletes this replica's own subscription and inbox once idle that long; default 300. */
+  /** Service Bus deletes this replica's own subscription once idle that long; default 300. */
   autoDeleteOnIdleSeconds?: number;
   logger: BusLogger;
   onPublished?: (kind: EventKind, outcome: 'ok' | 'error') => void;
@@ -84,21 +71,15 @@ interface Wiring {
   sender: ServiceBusSender;
   topic: string;
   subscription: string;
-  /** The queue this replica receives directed messages from, if it has one. */
-  inbox: string | undefined;
-  /** Present when this replica created its entities and may re-create and delete them. */
+  /** Present when this replica created its subscription and may re-create and delete it. */
   admin: ServiceBusAdministrationClient | undefined;
 }
 
 /**
- * EventBus over Service Bus. Broadcasts (`session.revoked`) go to a topic; every replica receives
- * them from a subscription of its own whose rule lets only them through. Directed messages go to
- * the addressed replica's inbox, a queue of its own (signaling replicas only): one send and one
- * receive per message, whatever the number of replicas, and no filter to evaluate. A queue that
- * no longer exists (its replica was killed and auto-delete-on-idle removed it) makes `send`
- * resolve `gone`: a dropped message, not an outage.
+ * Broadcasts over a Service Bus topic: every replica receives them from a subscription of its own
+ * whose rule lets only broadcast kinds through.
  *
- * Receive mode is receive-and-delete: subscription and inbox belong to this process alone and events
+ * Receive mode is receive-and-delete: the subscription belongs to this process alone and events
  * only wake in-memory waiters, so a lock/settle round trip per event would add latency and buy
  * nothing (after a crash no one would take over a redelivered message; the store stays the
  * source of truth). Malformed messages are logged and dropped.
@@ -107,24 +88,23 @@ interface Wiring {
  * connection dropped, so `down` is noticed without traffic and `up` returns by itself; while down,
  * `publish` fails at once instead of holding callers for the full timeout.
  */
-export class ServiceBusEventBus implements EventBus {
+export class ServiceBusBroadcasts implements Broadcasts {
   readonly #wiring: Wiring;
-  readonly #options: ServiceBusEventBusOptions;
+  readonly #options: ServiceBusBroadcastsOptions;
   readonly #clock: Clock;
   readonly #publishTimeoutMs: number;
   readonly #handlers = new Set<(event: EventEnvelope) => void>();
   readonly #status = new StatusSignal('up');
-  readonly #inboxSenders: InboxSenders;
   #probeTimer: NodeJS.Timeout | undefined;
   #probing = false;
   #recreating: Promise<void> | undefined;
   /** Code of the last receive error logged: the SDK reports every failed retry cycle. */
   #lastReceiveError: string | undefined;
-  #receiving: Receiving[] = [];
+  #receiving: Receiving | undefined;
   #closing: Promise<void> | undefined;
 
   /** Connects, creates or checks the subscription, and resolves once events can flow. */
-  static async start(options: ServiceBusEventBusOptions): Promise<ServiceBusEventBus> {
+  static async start(options: ServiceBusBroadcastsOptions): Promise<ServiceBusBroadcasts> {
     const credentials = await resolveCredentials(options);
     const topic = options.topic ?? DEFAULT_TOPIC;
     const client =
@@ -133,31 +113,21 @@ export class ServiceBusEventBus implements EventBus {
         : new ServiceBusClient(credentials.namespace, credentials.credential, { retryOptions: RETRY_OPTIONS });
     const admin = options.subscription === undefined ? createAdministrationClient(credentials) : undefined;
     const subscription = options.subscription ?? subscriptionNameFor(options.replicaName);
-    if (options.inbox && !admin && options.inboxQueue === undefined) {
-      await client.close().catch(() => {});
-      throw new ServiceBusConfigurationError('SERVICEBUS_SUBSCRIPTION (no Manage rights) needs SERVICEBUS_INBOX too: a queue provisioned for this signaling replica');
-    }
-    // The inbox is named like the subscription: both are this process's alone.
-    const inbox = options.inbox ? (options.inboxQueue ?? subscription) : undefined;
-    const wiring: Wiring = { client, sender: client.createSender(topic), topic, subscription, inbox, admin };
+    const wiring: Wiring = { client, sender: client.createSender(topic), topic, subscription, admin };
     try {
-      if (admin) {
-        await createReplicaSubscription(admin, topic, subscription, options.autoDeleteOnIdleSeconds ?? 300);
-        if (inbox !== undefined) await createReplicaInbox(admin, inbox, options.autoDeleteOnIdleSeconds ?? 300, options.inboxMessageTtlSeconds ?? 60);
-      }
-      const bus = new ServiceBusEventBus(wiring, options);
+      if (admin) await createReplicaSubscription(admin, topic, subscription, options.autoDeleteOnIdleSeconds ?? 300);
+      const bus = new ServiceBusBroadcasts(wiring, options);
       await bus.#open();
       return bus;
     } catch (error) {
-      await deleteOwnEntities(wiring, AbortSignal.timeout(START_TIMEOUT_MS));
+      await deleteOwnSubscription(wiring, AbortSignal.timeout(START_TIMEOUT_MS));
       await client.close().catch(() => {});
       throw error;
     }
   }
 
-  private constructor(wiring: Wiring, options: ServiceBusEventBusOptions) {
+  private constructor(wiring: Wiring, options: ServiceBusBroadcastsOptions) {
     this.#wiring = wiring;
-    this.#inboxSenders = new InboxSenders(wiring.client);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#publishTimeoutMs = options.publishTimeoutMs ?? 2_000;
@@ -168,36 +138,14 @@ export class ServiceBusEventBus implements EventBus {
     return this.#wiring.subscription;
   }
 
-  get address(): string | undefined {
-    return this.#wiring.inbox;
-  }
-
-  async send(address: string, event: EventEnvelope): Promise<SendOutcome> {
-    const sender = this.#inboxSenders.get(address);
-    if (sender === undefined) return 'gone';
-    try {
-      await this.#transmit(sender, event);
-      return 'sent';
-    } catch (error) {
-      const cause = (error as Error).cause;
-      if (!isServiceBusError(cause) || cause.code !== 'MessagingEntityNotFound') throw error;
-      this.#inboxSenders.drop(address);
-      return 'gone';
-    }
-  }
-
-  publish(event: EventEnvelope): Promise<void> {
-    return this.#transmit(this.#wiring.sender, event);
-  }
-
-  /** Rejects with DependencyUnavailableError; its cause says whether the entity was missing. */
-  async #transmit(sender: ServiceBusSender, event: EventEnvelope): Promise<void> {
+  /** Rejects with DependencyUnavailableError; its cause says whether the topic was missing. */
+  async publish(event: EventEnvelope): Promise<void> {
     if (this.#closing || this.#status.get() === 'down') {
       this.#options.onPublished?.(event.kind, 'error');
       throw new DependencyUnavailableError('servicebus');
     }
     try {
-      await sender.sendMessages(toServiceBusMessage(event), { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
+      await this.#wiring.sender.sendMessages(toServiceBusMessage(event), { abortSignal: AbortSignal.timeout(this.#publishTimeoutMs) });
       this.#options.onPublished?.(event.kind, 'ok');
     } catch (error) {
       this.#options.onPublished?.(event.kind, 'error');
@@ -227,30 +175,24 @@ export class ServiceBusEventBus implements EventBus {
   }
 
   async #open(): Promise<void> {
-    const { sender, topic, subscription, inbox } = this.#wiring;
+    const { sender, topic, subscription } = this.#wiring;
     const abortSignal = AbortSignal.timeout(START_TIMEOUT_MS);
     // These calls fail fast and specifically when an entity is missing or a right is lacking.
     await sender.createMessageBatch({ abortSignal }).catch((error: unknown) => {
       throw describeEntityError(error, topic, undefined);
     });
-    const receivers = this.#createReceivers();
-    await receivers[0]!.peekMessages(1, { abortSignal }).catch((error: unknown) => {
+    const receiver = this.#createReceiver();
+    await receiver.peekMessages(1, { abortSignal }).catch((error: unknown) => {
       throw describeEntityError(error, topic, subscription);
     });
-    await receivers[1]?.peekMessages(1, { abortSignal }).catch((error: unknown) => {
-      throw new ServiceBusConfigurationError(`Cannot receive from the Service Bus inbox queue '${inbox}' (SERVICEBUS_INBOX): ${String(error)}`, error);
-    });
-    this.#receiving = receivers.map((receiver) => this.#startReceiving(receiver));
+    this.#receiving = this.#startReceiving(receiver);
     this.#probeTimer = setInterval(() => void this.#probe(), this.#options.probeIntervalMs ?? 1_000);
     this.#probeTimer.unref();
   }
 
-  /** The subscription's receiver, then the inbox's when this replica has one. */
-  #createReceivers(): ServiceBusReceiver[] {
-    const { client, topic, subscription, inbox } = this.#wiring;
-    const receivers = [client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete' })];
-    if (inbox !== undefined) receivers.push(client.createReceiver(inbox, { receiveMode: 'receiveAndDelete' }));
-    return receivers;
+  #createReceiver(): ServiceBusReceiver {
+    const { client, topic, subscription } = this.#wiring;
+    return client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete' });
   }
 
   #startReceiving(receiver: ServiceBusReceiver): Receiving {
@@ -264,24 +206,21 @@ export class ServiceBusEventBus implements EventBus {
 
   async #stopReceiving(): Promise<void> {
     const receiving = this.#receiving;
-    this.#receiving = [];
-    await Promise.all(
-      receiving.map(async ({ abort, handle, receiver }) => {
-        abort.abort();
-        await handle.close().catch(() => {});
-        await receiver.close().catch(() => {});
-      }),
-    );
+    this.#receiving = undefined;
+    if (receiving === undefined) return;
+    receiving.abort.abort();
+    await receiving.handle.close().catch(() => {});
+    await receiving.receiver.close().catch(() => {});
   }
 
   /**
    * A connection that drops while the SDK negotiates the receiver's claim leaves that receiver
    * waiting out a fixed 60 s timeout before its own retry starts (the SDK never fails the pending
-   * request). After an outage the receivers are therefore replaced instead of trusted to recover.
+   * request). After an outage the receiver is therefore replaced instead of trusted to recover.
    */
   async #restartReceiving(): Promise<void> {
     await this.#stopReceiving();
-    if (!this.#closing) this.#receiving = this.#createReceivers().map((receiver) => this.#startReceiving(receiver));
+    if (!this.#closing) this.#receiving = this.#startReceiving(this.#createReceiver());
   }
 
   #deliver(message: ServiceBusReceivedMessage): void {
@@ -318,23 +257,18 @@ export class ServiceBusEventBus implements EventBus {
   }
 
   /**
-   * Subscription and inbox disappear when the namespace was unreachable for longer than
-   * auto-delete-on-idle; once re-created (both, idempotently), the SDK's own retry attaches again.
+   * The subscription disappears when the namespace was unreachable for longer than
+   * auto-delete-on-idle; once re-created (idempotently), the SDK's own retry attaches again.
    */
   #recreateSubscription(cause: unknown): void {
-    const { admin, topic, subscription, inbox } = this.#wiring;
+    const { admin, topic, subscription } = this.#wiring;
     if (!admin) {
-      this.#options.logger.error({ err: cause, subscription, inbox }, 'SERVICEBUS_SUBSCRIPTION or SERVICEBUS_INBOX no longer exists; events are lost');
+      this.#options.logger.error({ err: cause, subscription }, 'SERVICEBUS_SUBSCRIPTION no longer exists; events are lost');
       return;
     }
     if (this.#recreating) return;
     this.#options.logger.warn({ subscription }, 'subscription vanished (auto-deleted while unreachable?); re-creating it');
-    const idle = this.#options.autoDeleteOnIdleSeconds ?? 300;
-    this.#recreating = Promise.all([
-      createReplicaSubscription(admin, topic, subscription, idle),
-      inbox === undefined ? undefined : createReplicaInbox(admin, inbox, idle, this.#options.inboxMessageTtlSeconds ?? 60),
-    ])
-      .then(() => {})
+    this.#recreating = createReplicaSubscription(admin, topic, subscription, this.#options.autoDeleteOnIdleSeconds ?? 300)
       .catch((error: unknown) => this.#options.logger.warn({ err: error, subscription }, 'subscription not re-created yet'))
       .finally(() => (this.#recreating = undefined));
   }
@@ -369,22 +303,17 @@ export class ServiceBusEventBus implements EventBus {
     this.#status.silence('down');
     this.#handlers.clear();
     await this.#stopReceiving();
-    await this.#inboxSenders.close();
-    await deleteOwnEntities(this.#wiring, AbortSignal.timeout(this.#publishTimeoutMs));
+    await deleteOwnSubscription(this.#wiring, AbortSignal.timeout(this.#publishTimeoutMs));
     await this.#wiring.client.close().catch(() => {});
   }
 }
 
-/** Best effort: auto-delete-on-idle removes them anyway if the namespace is unreachable now. */
-async function deleteOwnEntities({ admin, topic, subscription, inbox }: Wiring, abortSignal: AbortSignal): Promise<void> {
-  if (!admin) return;
-  await Promise.all([
-    admin.deleteSubscription(topic, subscription, { abortSignal }).catch(() => {}),
-    inbox === undefined ? undefined : admin.deleteQueue(inbox, { abortSignal }).catch(() => {}),
-  ]);
+/** Best effort: auto-delete-on-idle removes it anyway if the namespace is unreachable now. */
+async function deleteOwnSubscription({ admin, topic, subscription }: Wiring, abortSignal: AbortSignal): Promise<void> {
+  await admin?.deleteSubscription(topic, subscription, { abortSignal }).catch(() => {});
 }
 
-async function resolveCredentials(options: ServiceBusEventBusOptions): Promise<ServiceBusCredentials> {
+async function resolveCredentials(options: ServiceBusBroadcastsOptions): Promise<ServiceBusCredentials> {
   if (options.connectionString) return { connectionString: options.connectionString };
   if (options.namespace) {
     // Loaded only in this mode: the identity stack is large and connection strings never need it.
