@@ -47,6 +47,7 @@ describe('6. one workload identity per service', () => {
     'keyVault.tenantId=11111111-1111-1111-1111-111111111111',
     'secrets.turnSecret.existingSecret=',
     'secrets.turnSecret.keyVault=turn-secret',
+    'secrets.wakeupSecret.existingSecret=',
     'secrets.wakeupSecret.keyVault=wakeup-secret',
   ];
 
