@@ -5,7 +5,7 @@
  * same load. Every handshake keeps both long-polls on the replica that takes the POSTs (logins
  * are done before measuring). Also prints Cosmos requests per handshake by operation. With
  * `--profile`, both processes run under `node --cpu-prof` and the top consumers are printed.
- * Usage: node bench/cluster/azure-path-cost.ts [handshakes=300] [--profile]
+ * Usage: npm run bench:cluster -- azure-path-cost [handshakes=300] [--profile]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

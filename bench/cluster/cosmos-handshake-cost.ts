@@ -3,7 +3,7 @@
  * answer; login excluded) with STORE=cosmos: store operations by kind and outcome, and request
  * units summed from the x-ms-request-charge response headers. Runs against the local Cosmos test
  * server, or a real account when COSMOS_TEST_ENDPOINT and COSMOS_TEST_KEY are set.
- * Usage: node bench/cluster/cosmos-handshake-cost.ts [handshakes=50]
+ * Usage: npm run bench:cluster -- cosmos-handshake-cost [handshakes=50]
  */
 import { randomUUID } from 'node:crypto';
 import { startCosmosServer } from '../../test-support/cosmos/cosmos-server.ts';

@@ -2,7 +2,7 @@
  * Cross-replica wake-up latency: a long-poll parked on one signaling replica, the matching POST on
  * another, measured from the POST's response to the woken GET's response. Beside it the same
  * exchange with both requests on one replica. Runs the real cluster (four processes, Cosmos test
- * server, AMQP test broker). Usage: node bench/cluster/cross-replica-wakeup.ts [handshakes=1000]
+ * server, AMQP test broker). Usage: npm run bench:cluster -- cross-replica-wakeup [handshakes=1000]
  */
 import { startCluster } from '../../test-support/cluster/cluster.ts';
 import { get, login, post, ROOM, sdpQuery, sdpText, type LoggedIn } from '../../test-support/signal/harness.ts';

@@ -10,7 +10,7 @@
  * Rows run interleaved, round after round, so that a noisy machine weighs on every row alike;
  * each ratio is to the 1-replica row of the same round. Checks that the replicas, not the rest of
  * the machine, were the limit (each replica near its quota and throttled). Needs root for the cgroups.
- * Usage: node bench/cluster/replica-ceiling.ts [millicores=250] [seconds=20] [rounds=3] [rows=1,2,2r,4r] [pairs=96]
+ * Usage: npm run bench:cluster -- replica-ceiling [millicores=250] [seconds=20] [rounds=3] [rows=1,2,2r,4r] [pairs=96]
  *   (a row is a replica count, with `r` for room routing; pairs: handshakes in flight per replica,
  *   fewer on a busy machine, where a starved Cosmos stand-in turns a deep queue into 503s)
  */

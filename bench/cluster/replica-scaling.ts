@@ -6,7 +6,7 @@
  * serving replica, of an idle one, of session and ice (from /proc), and Service Bus operations
  * counted at the broker, priced in Standard-tier credits (1 per message sent or received, 1 per
  * filter evaluation, 10 per management operation).
- * Usage: node bench/cluster/replica-scaling.ts [handshakes=300]
+ * Usage: npm run bench:cluster -- replica-scaling [handshakes=300]
  */
 import { launchCluster } from '../../test-support/cluster/launcher.ts';
 import { testEnv } from '../../test-support/signal/harness.ts';

@@ -5,7 +5,7 @@
  * write hidden for 500 ms from readers that lack its consistency token (LaggingSdpStore, Cosmos
  * Session consistency at its worst). Counts lost wake-ups and reports how long after the POST's
  * answer a GET parked before it was answered.
- * Usage: node bench/cluster/wakeup-races.ts [rounds=1000]
+ * Usage: npm run bench:cluster -- wakeup-races [rounds=1000]
  */
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '@signal/common/clock';

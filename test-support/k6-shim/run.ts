@@ -1,7 +1,7 @@
 // Runs a k6 script under Node without k6: one iteration of each scenario's exec function against
 // a real server, after checking what k6 would check at start-up. Exits non-zero on any scenario
 // problem, exception, failed check or threshold; prints a JSON summary line for tests.
-//   node test-support/k6-shim/run.ts loadtest/handshake-longpoll.ts   (with the script's -e values as env)
+//   npm run loadtest -- handshake-longpoll.ts [--base URL]   (test-support/k6-shim/loadtest.ts; the script's -e values as env)
 import { readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { dirname, resolve } from 'node:path';
