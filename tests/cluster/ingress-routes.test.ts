@@ -1,8 +1,13 @@
-/** The ingress stand-in of `npm run start:cluster` waits for a long-poll as long as the chart's Ingress does. */
+/** The ingress stand-in of `npm run start:cluster` waits for a long-poll as long as the chart's default route does. */
 import { INGRESS_TIMEOUT_SECONDS } from '../../test-support/cluster/ingress-proxy.ts';
-import { named, render } from '../deploy/support/renders.ts';
+import { ofKind, render } from '../deploy/support/renders.ts';
 
-test('the read timeout is the chart default ingress.timeoutSeconds', () => {
-  const ingress = named<{ metadata: { annotations?: Record<string, string> } }>(render(), 'Ingress', 'signal');
-  expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe(String(INGRESS_TIMEOUT_SECONDS));
+interface Route {
+  spec: { rules: { timeouts?: { request?: string } }[] };
+}
+
+test('the read timeout is the chart default ingress.timeoutSeconds (the HTTPRoute request timeout)', () => {
+  const timeouts = ofKind<Route>(render(), 'HTTPRoute').flatMap((route) => route.spec.rules.map((rule) => rule.timeouts?.request));
+  expect(timeouts.length).toBeGreaterThan(0);
+  expect(new Set(timeouts)).toEqual(new Set([`${INGRESS_TIMEOUT_SECONDS}s`]));
 });
