@@ -98,8 +98,10 @@ describe('what an incident needs at a glance', () => {
     expect(exprsOf('Stores unreachable')).toContain('signal_dependency_up');
   });
 
-  test('long-poll outcomes and store reachability are shown per pod', () => {
+  test('long-poll outcomes, wake-ups and store reachability are shown per pod', () => {
     expect(exprsOf('Long-poll outcomes by pod')).toMatch(/sum by \(pod, outcome\)/);
+    expect(exprsOf('Wake-ups by pod')).toMatch(/sum by \(pod, path, outcome\) \(rate\(signal_wakeups_total/);
+    expect(exprsOf('Wake-up requests refused by pod')).toMatch(/sum by \(pod, reason\) \(rate\(signal_wakeups_refused_total/);
     expect(exprsOf('Dependencies by pod')).toMatch(/by \(service, pod, dependency\)/);
   });
 

@@ -243,6 +243,8 @@ export class Metrics {
       for (const outcome of ['woken', 'timeout', 'expired', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
       for (const outcome of ['completed', 'abandoned', 'expired_unanswered']) this.handshakes.inc({ outcome }, 0);
       for (const path of ['local', 'crossed']) for (const outcome of ['delivered', 'dropped']) this.wakeups.inc({ path, outcome }, 0);
+      // The refusals only a peer's request can earn, which SignalWakeupsRefused alerts on.
+      for (const reason of ['mac', 'stale', 'recipient', 'replay']) this.wakeupsRefused.inc({ reason }, 0);
     }
     this.busConnected.set(1);
     this.ready.set(1);
