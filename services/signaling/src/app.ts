@@ -11,13 +11,14 @@ import { getSdp } from './handlers/get-sdp.ts';
 import { postSdp } from './handlers/post-sdp.ts';
 import { requireRoomParam } from './handlers/require-room-param.ts';
 import { openSdpStore } from './store/open-sdp-store.ts';
-import { openWakeups } from './wakeups-runtime.ts';
+import { openWakeups } from './wakeups/open-wakeups.ts';
 
 /** The signaling service: peers exchange SDP offers and answers through it, kept in its own SDP store. */
 export async function signalingService(platform: Platform): Promise<ServiceModule> {
-  const { config, stores, events, clock, metrics } = platform;
+  const { config, stores, events, clock, metrics, logger } = platform;
   const sdps = await openSdpStore(stores.backing, clock, metrics);
-  const wakeups = await openWakeups(platform).catch(async (error: unknown) => {
+  const settings = config.bus.kind === 'servicebus' ? config.bus.wakeups : undefined;
+  const wakeups = await openWakeups(settings, { listenHost: config.http.host, clock, metrics, logger }).catch(async (error: unknown) => {
     await sdps.close();
     throw error;
   });
