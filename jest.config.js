@@ -14,7 +14,7 @@ const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts'], trans
 const INTEGRATION = [
   '**/tests/{cluster,deploy,faults,loadtest,process,soak}/**/*.test.ts',
   '**/tests/observability/{cross-replica-trace,dashboard,metrics-scrape,real-prometheus,rules,rules-chart,signal-tracing,tracing-preload}.test.ts',
-  '**/tests/security/drain-connection-close.test.ts',
+  '**/tests/security/{drain-connection-close,fuzz-full}.test.ts',
   '**/*.{cosmos,servicebus,direct}.test.ts',
   '**/libs/common/test/direct/**/*.test.ts',
   '**/services/signaling/test/directed-wakeups.test.ts',
