@@ -3,7 +3,9 @@
  * leaves the ingress's endpoints, sleeps its preStop, gets SIGTERM (answering its parked
  * long-polls as it drains), starts again and rejoins once ready. Handshakes keep running through
  * the ingress stand-in with room affinity; none may be lost, and a client whose long-poll was
- * drained polls again and is served.
+ * drained polls again and is served. Clients retry a 503 that carries Retry-After (a dependency,
+ * here the Cosmos stand-in in this busy process, timed out), as the API asks; any other failure,
+ * a 502 or the ingress's 503 included, loses the handshake.
  */
 import { randomUUID } from 'node:crypto';
 import { startCluster, type Cluster } from '../../test-support/cluster/cluster.ts';
@@ -21,6 +23,17 @@ const HANDSHAKE_DEADLINE_MS = 30_000;
 const SIGNALING = ['signaling-0', 'signaling-1'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends again after a dependency's 503, as long as Retry-After says and the deadline allows. */
+async function retryingDependencies(send: () => Promise<Response>, deadline: number): Promise<Response> {
+  for (;;) {
+    const res = await send();
+    const after = res.headers.get('retry-after');
+    if (res.status !== 503 || after === null || Date.now() > deadline) return res;
+    await res.arrayBuffer();
+    await sleep(Number(after) * 1000);
+  }
+}
 
 let cluster: Cluster;
 let ingress: IngressProxy;
@@ -68,10 +81,10 @@ interface Served {
   ms: number;
 }
 
-async function longPoll(type: 'offer' | 'answer', reader: LoggedIn, from: LoggedIn, room: Room): Promise<Served> {
+async function longPoll(type: 'offer' | 'answer', reader: LoggedIn, from: LoggedIn, room: Room, deadline = Date.now() + HANDSHAKE_DEADLINE_MS): Promise<Served> {
   const query = new URLSearchParams({ signalId: from.uuid, room: room.uuid, shortname: room.shortname, wait: String(WAIT_SECONDS) });
   const began = Date.now();
-  const res = await get(ingress.url, `/${type}?${query}`, reader.cookie);
+  const res = await retryingDependencies(() => get(ingress.url, `/${type}?${query}`, reader.cookie), deadline);
   const body = res.status === 200 ? await res.json() : await res.text();
   return { status: res.status, replica: res.headers.get(REPLICA_HEADER), body, ms: Date.now() - began };
 }
@@ -79,7 +92,7 @@ async function longPoll(type: 'offer' | 'answer', reader: LoggedIn, from: Logged
 /** What a client does: long-poll, and on 204 (the wait ran out, or the replica drained) poll again. */
 async function receive(type: 'offer' | 'answer', reader: LoggedIn, from: LoggedIn, room: Room, deadline: number, seen: Set<string | null>): Promise<unknown> {
   for (;;) {
-    const served = await longPoll(type, reader, from, room);
+    const served = await longPoll(type, reader, from, room, deadline);
     seen.add(served.replica);
     if (served.status === 200) return served.body;
     if (served.status !== 204) throw new Error(`GET /${type}: ${served.status} ${String(served.body)}`);
@@ -87,8 +100,8 @@ async function receive(type: 'offer' | 'answer', reader: LoggedIn, from: LoggedI
   }
 }
 
-async function send(path: '/offer' | '/answer' | '/expire', sender: LoggedIn, room: Room, body: object, seen: Set<string | null>): Promise<void> {
-  const res = await post(ingress.url, `${path}?room=${room.uuid}`, sender.cookie, { ...body, room });
+async function send(path: '/offer' | '/answer' | '/expire', sender: LoggedIn, room: Room, body: object, seen: Set<string | null>, deadline = Date.now() + HANDSHAKE_DEADLINE_MS): Promise<void> {
+  const res = await retryingDependencies(() => post(ingress.url, `${path}?room=${room.uuid}`, sender.cookie, { ...body, room }), deadline);
   seen.add(res.headers.get(REPLICA_HEADER));
   if (res.status !== 200) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
 }
@@ -98,12 +111,12 @@ async function handshake(caller: LoggedIn, callee: LoggedIn, room: Room, label: 
   const seen = new Set<string | null>();
   const deadline = Date.now() + HANDSHAKE_DEADLINE_MS;
   const offered = receive('offer', callee, caller, room, deadline, seen);
-  await send('/offer', caller, room, { to: callee.uuid, sdp: sdpText(`offer ${label}`) }, seen);
+  await send('/offer', caller, room, { to: callee.uuid, sdp: sdpText(`offer ${label}`) }, seen, deadline);
   expect(await offered).toEqual({ from: caller.uuid, sdp: sdpText(`offer ${label}`) });
   const answered = receive('answer', caller, callee, room, deadline, seen);
-  await send('/answer', callee, room, { to: caller.uuid, sdp: sdpText(`answer ${label}`) }, seen);
+  await send('/answer', callee, room, { to: caller.uuid, sdp: sdpText(`answer ${label}`) }, seen, deadline);
   expect(await answered).toEqual({ from: callee.uuid, sdp: sdpText(`answer ${label}`) });
-  for (const type of ['offer', 'answer']) await send('/expire', caller, room, { source: caller.uuid, type, destination: callee.uuid }, seen);
+  for (const type of ['offer', 'answer']) await send('/expire', caller, room, { source: caller.uuid, type, destination: callee.uuid }, seen, deadline);
   return seen;
 }
 
