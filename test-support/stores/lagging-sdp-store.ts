@@ -59,7 +59,7 @@ export class LaggingSdpStore implements SdpStore {
     return this.#inner.clear(key);
   }
 
-  markAnswered(offer: SdpKey): Promise<boolean> {
+  markAnswered(offer: SdpKey): Promise<number | undefined> {
     return this.#inner.markAnswered(offer);
   }
 

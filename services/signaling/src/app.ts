@@ -4,7 +4,6 @@ import { requireSession } from '@signal/common/auth/require-session';
 import type { ServiceModule } from '@signal/common/http/create-app';
 import { jsonBody } from '@signal/common/http/json-body';
 import type { Platform } from '@signal/common/runtime/platform';
-import { HandshakeTimer } from './domain/handshake-timer.ts';
 import { SdpExchange } from './domain/sdp-exchange.ts';
 import { expire } from './handlers/expire.ts';
 import { getSdp } from './handlers/get-sdp.ts';
@@ -23,7 +22,6 @@ export async function signalingService(platform: Platform): Promise<ServiceModul
     throw error;
   });
   const exchange = new SdpExchange({ sdps, events, wakeups, clock, metrics, config: config.signaling });
-  const timer = new HandshakeTimer(clock, metrics, config.signaling.sdpTtlSeconds * 1000);
   metrics.countWaitersWith(() => exchange.waiting, config.signaling.longPollMaxPerReplica);
   const validate = compileRequestValidators(config.signaling);
   // Room for the JSON around an SDP of the largest size allowed.
@@ -31,11 +29,11 @@ export async function signalingService(platform: Platform): Promise<ServiceModul
   const router = Router();
   router.use(['/offer', '/answer', '/expire'], requireSession(platform.sessions, config.session.cookieName));
   if (config.signaling.roomParamRequired) router.post(['/offer', '/answer', '/expire'], requireRoomParam);
-  router.post('/offer', body, postSdp('offer', exchange, timer, validate));
-  router.get('/offer', getSdp('offer', exchange, timer, validate.sdpQuery));
-  router.post('/answer', body, postSdp('answer', exchange, timer, validate));
-  router.get('/answer', getSdp('answer', exchange, timer, validate.sdpQuery));
-  router.post('/expire', body, expire(exchange, timer, validate));
+  router.post('/offer', body, postSdp('offer', exchange, validate));
+  router.get('/offer', getSdp('offer', exchange, validate.sdpQuery));
+  router.post('/answer', body, postSdp('answer', exchange, validate));
+  router.get('/answer', getSdp('answer', exchange, validate.sdpQuery));
+  router.post('/expire', body, expire(exchange, validate));
   return {
     name: 'signaling',
     paths: ['/offer', '/answer', '/expire'],

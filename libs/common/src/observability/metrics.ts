@@ -23,7 +23,7 @@ export class Metrics {
 
   readonly handshakeDuration = new Histogram({
     name: 'signal_handshake_duration_seconds',
-    help: 'Time from an offer being stored to the offerer reading the matching answer',
+    help: 'Time from an offer being stored to the offerer reading the matching answer, from the answer\'s offeredAt, on whichever replica served that read',
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -32,6 +32,19 @@ export class Metrics {
     name: 'signal_handshakes_total',
     help: 'Offers by how they ended, counted by the replica whose write ended them: completed (first answer written), abandoned (replaced or expired while live and unanswered), expired_unanswered (replaced or expired after expiring unanswered)',
     labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliverySli = new Counter({
+    name: 'signal_sdp_delivery_sli_total',
+    help: 'Handshake SLI events, at most 20 per user per minute per replica: SDPs read by their peer within 5 s of being written (in_time) or later (late), offers that ended unanswered (undelivered)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliverySliCapped = new Counter({
+    name: 'signal_sdp_delivery_sli_capped_total',
+    help: 'Handshake SLI events left out because their user already counted 20 in the minute on this replica',
     registers: [this.registry],
   });
 
@@ -242,6 +255,8 @@ export class Metrics {
     if (service === 'signaling' || service === 'all-in-one') {
       for (const outcome of ['woken', 'timeout', 'expired', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
       for (const outcome of ['completed', 'abandoned', 'expired_unanswered']) this.handshakes.inc({ outcome }, 0);
+      for (const outcome of ['in_time', 'late', 'undelivered']) this.deliverySli.inc({ outcome }, 0);
+      this.deliverySliCapped.inc(0);
       for (const path of ['local', 'crossed']) for (const outcome of ['delivered', 'dropped']) this.wakeups.inc({ path, outcome }, 0);
       // The refusals only a peer's request can earn, which SignalWakeupsRefused alerts on.
       for (const reason of ['mac', 'stale', 'recipient', 'replay']) this.wakeupsRefused.inc({ reason }, 0);

@@ -7,6 +7,7 @@ import type { SdpKey, SdpRecord, SdpStore, SdpType } from '../store/sdp-store.ts
 import type { WakeupHint, Wakeups } from '../wakeups/wakeups.ts';
 import type { SignalingConfig } from '@signal/common/config/config';
 import type { Metrics } from '@signal/common/observability/metrics';
+import { HandshakeMeter } from './handshake-meter.ts';
 import { LongPollQuota } from './long-poll-quota.ts';
 import { slotOf } from './slot.ts';
 import { SlotWatches } from './slot-watches.ts';
@@ -42,11 +43,13 @@ export class SdpExchange {
   readonly #waiters = new WaiterRegistry<Wake>();
   readonly #watches: SlotWatches;
   readonly #quota: LongPollQuota;
+  readonly #meter: HandshakeMeter;
   readonly #unsubscribe: (() => void)[];
 
   constructor(deps: ExchangeDeps) {
     this.#deps = deps;
     this.#quota = new LongPollQuota(deps.config.longPollMaxPerUser);
+    this.#meter = new HandshakeMeter(deps.clock, deps.metrics);
     this.#watches = new SlotWatches(deps.sdps, deps.wakeups.address, deps.clock);
     this.#unsubscribe = [
       deps.wakeups.onWake((hint) => this.#hinted(hint)),
@@ -60,6 +63,11 @@ export class SdpExchange {
     ];
   }
 
+  /** The caller's GET is about to return `record`: the delivery SLI and the handshake timing count it. */
+  delivered(record: SdpRecord): void {
+    this.#meter.delivered(record);
+  }
+
   get waiting(): number {
     return this.#waiters.size;
   }
@@ -68,6 +76,9 @@ export class SdpExchange {
   async submit(type: SdpType, from: PeerId, input: SdpSubmission): Promise<SdpRecord> {
     if (input.to === from) throw badRequest('Cannot send an SDP to yourself');
     const now = this.#deps.clock.now();
+    // An answer marks its offer's slot first, and carries when that offer was stored: whichever
+    // replica serves the offerer's read of it then times the handshake from the slot alone.
+    const offeredAt = type === 'answer' ? await this.#deps.sdps.markAnswered({ room: input.room.uuid, type: 'offer', from: input.to, to: from }) : undefined;
     const record: SdpRecord = {
       room: input.room.uuid,
       type,
@@ -77,15 +88,11 @@ export class SdpExchange {
       shortname: input.room.shortname,
       createdAt: now,
       expiresAt: now + this.#deps.config.sdpTtlSeconds * 1000,
+      ...(offeredAt !== undefined ? { offeredAt } : {}),
     };
-    // An answer marks its offer's slot in parallel with its own write: the handshake is counted
-    // by whichever replica writes, without the bus.
-    const [{ waiters, token, replaced }, completed] = await Promise.all([
-      this.#deps.sdps.put(record),
-      type === 'answer' ? this.#deps.sdps.markAnswered({ room: record.room, type: 'offer', from: record.to, to: from }) : false,
-    ]);
-    if (replaced !== undefined) this.#deps.metrics.handshakes.inc({ outcome: replaced });
-    if (completed) this.#deps.metrics.handshakes.inc({ outcome: 'completed' });
+    const { waiters, token, replaced } = await this.#deps.sdps.put(record);
+    if (replaced !== undefined) this.#meter.unanswered(replaced, from);
+    if (offeredAt !== undefined) this.#deps.metrics.handshakes.inc({ outcome: 'completed' });
     const self = this.#deps.wakeups.address;
     if (waiters.includes(self)) this.#wakeLocal(slotOf(record), record);
     const remote = waiters.filter((address) => address !== self);
@@ -128,7 +135,8 @@ export class SdpExchange {
       this.#deps.sdps.clear({ room, type, from: source, to: destination }),
       this.#deps.sdps.clear({ room, type, from: destination, to: source }),
     ]);
-    for (const outcome of ended) if (outcome !== undefined) this.#deps.metrics.handshakes.inc({ outcome });
+    const offerers = [source, destination];
+    ended.forEach((outcome, index) => outcome !== undefined && this.#meter.unanswered(outcome, offerers[index]!));
     // Acts on this replica's waiters at once; the other replicas hear of it through the bus.
     void this.#deps.events.publish('sdp.expired', { room, type, source, destination });
   }

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import type { RequestValidators } from '@signal/common/api/validators';
-import type { HandshakeTimer } from '../domain/handshake-timer.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
 /**
@@ -8,12 +7,11 @@ import type { SdpExchange } from '../domain/sdp-exchange.ts';
  * directions), typically when the user joins a room again. Idempotent. The query's optional
  * `room` must be the body's room.
  */
-export function expire(exchange: SdpExchange, timer: HandshakeTimer, validate: Pick<RequestValidators, 'expireRequest' | 'postQuery'>) {
+export function expire(exchange: SdpExchange, validate: Pick<RequestValidators, 'expireRequest' | 'postQuery'>) {
   return async (req: Request, res: Response): Promise<void> => {
     const request = validate.expireRequest(req.body);
     validate.postQuery(req.query, request.room);
     await exchange.expire(res.locals.session.uuid, request);
-    timer.expired(request.room.uuid, request.type, request.source, request.destination);
     res.json({ body: true });
   };
 }

@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import type { StoredSdp } from '@signal/common/api/schemas';
 import type { RequestValidators } from '@signal/common/api/validators';
 import type { SdpType } from '../store/sdp-store.ts';
-import type { HandshakeTimer } from '../domain/handshake-timer.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
 /**
@@ -11,7 +10,7 @@ import type { SdpExchange } from '../domain/sdp-exchange.ts';
  */
 const CLIENT_GONE = new Error('client closed the connection');
 
-export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, parse: RequestValidators['sdpQuery']) {
+export function getSdp(type: SdpType, exchange: SdpExchange, parse: RequestValidators['sdpQuery']) {
   return async (req: Request, res: Response): Promise<void> => {
     const query = parse(req.query);
     res.locals.longPoll = query.waitSeconds > 0;
@@ -26,7 +25,7 @@ export function getSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTim
       res.status(204).end();
       return;
     }
-    if (type === 'answer') timer.answerRead(record.room, session.uuid, record.from);
+    exchange.delivered(record);
     res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp } satisfies StoredSdp);
   };
 }

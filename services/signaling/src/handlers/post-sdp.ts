@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { RequestValidators } from '@signal/common/api/validators';
 import type { SdpType } from '../store/sdp-store.ts';
-import type { HandshakeTimer } from '../domain/handshake-timer.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
 /**
@@ -9,11 +8,11 @@ import type { SdpExchange } from '../domain/sdp-exchange.ts';
  * (replacing an earlier one) for the peer to read; the sender is always the session's user. The
  * query's optional `room` (what a room-affine ingress routes on) must be the body's room.
  */
-export function postSdp(type: SdpType, exchange: SdpExchange, timer: HandshakeTimer, validate: Pick<RequestValidators, 'sdpSubmission' | 'postQuery'>) {
+export function postSdp(type: SdpType, exchange: SdpExchange, validate: Pick<RequestValidators, 'sdpSubmission' | 'postQuery'>) {
   return async (req: Request, res: Response): Promise<void> => {
     const submission = validate.sdpSubmission(req.body);
     validate.postQuery(req.query, submission.room);
-    timer.posted(await exchange.submit(type, res.locals.session.uuid, submission));
+    await exchange.submit(type, res.locals.session.uuid, submission);
     res.json({ body: true });
   };
 }

@@ -142,14 +142,14 @@ export class CosmosSdpStore implements SdpStore {
     return this.#ended(key, response?.resource, this.#clock.now());
   }
 
-  async markAnswered(offer: SdpKey): Promise<boolean> {
+  async markAnswered(offer: SdpKey): Promise<number | undefined> {
     const id = itemId(offer);
-    if (id === undefined) return false;
+    if (id === undefined) return undefined;
     const response = await this.#connection.caller.find('sdp_answered', (options) =>
       this.#container.item(id, offer.room).patch<SlotDocument>([{ op: 'incr', path: '/answers', value: 1 }], options),
     );
     const document = response?.resource;
-    return document !== undefined && (document.expiresAt ?? 0) > 0 && document.answers === 1;
+    return document !== undefined && (document.expiresAt ?? 0) > 0 && document.answers === 1 ? document.createdAt : undefined;
   }
 
   async ping(): Promise<void> {

@@ -24,7 +24,7 @@ export class InstrumentedSdpStore implements SdpStore {
   clear(key: SdpKey): Promise<UnansweredEnd | undefined> {
     return timedStoreCall(this.#metrics, this.#kind, 'sdp_clear', () => this.#inner.clear(key), neverAMiss);
   }
-  markAnswered(offer: SdpKey): Promise<boolean> {
+  markAnswered(offer: SdpKey): Promise<number | undefined> {
     return timedStoreCall(this.#metrics, this.#kind, 'sdp_answered', () => this.#inner.markAnswered(offer), neverAMiss);
   }
   ping(): Promise<void> {

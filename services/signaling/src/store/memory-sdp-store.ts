@@ -24,6 +24,7 @@ interface Slot {
 
 /** What an offer slot remembers of its offer after the SDP itself is gone, for OFFER_HISTORY_MS. */
 interface OfferHistory {
+  offeredAt: number;
   offerExpiresAt: number;
   answers: number;
   expiresAt: number;
@@ -54,7 +55,7 @@ export class MemorySdpStore implements SdpStore {
     let replaced: UnansweredEnd | undefined;
     if (record.type === 'offer') {
       replaced = this.#ended(record);
-      this.#offers.set(slot(record), { offerExpiresAt: record.expiresAt, answers: 0, expiresAt: recordSlotExpiry(record) });
+      this.#offers.set(slot(record), { offeredAt: record.createdAt, offerExpiresAt: record.expiresAt, answers: 0, expiresAt: recordSlotExpiry(record) });
     }
     return { waiters: liveWaiters(waiters, this.#clock.now()), token: undefined, replaced };
   }
@@ -78,11 +79,11 @@ export class MemorySdpStore implements SdpStore {
     return ended;
   }
 
-  async markAnswered(offer: SdpKey): Promise<boolean> {
+  async markAnswered(offer: SdpKey): Promise<number | undefined> {
     const history = this.#offers.get(slot(offer));
-    if (history === undefined) return false;
+    if (history === undefined) return undefined;
     this.#offers.set(slot(offer), { ...history, answers: history.answers + 1 });
-    return history.answers === 0;
+    return history.answers === 0 ? history.offeredAt : undefined;
   }
 
   async ping(): Promise<void> {}

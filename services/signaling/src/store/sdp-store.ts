@@ -69,10 +69,11 @@ export interface SdpStore {
    */
   clear(key: SdpKey): Promise<UnansweredEnd | undefined>;
   /**
-   * Notes on the offer slot `offer` that an answer to it was written. True only for the first
-   * answer to a stored offer (a completed handshake); never creates the slot.
+   * Notes on the offer slot `offer` that an answer to it is being written. For the first answer
+   * to a stored offer (a completed handshake) answers when that offer was stored (its
+   * `createdAt`, which the answer carries as `offeredAt`); undefined otherwise. Never creates the slot.
    */
-  markAnswered(offer: SdpKey): Promise<boolean>;
+  markAnswered(offer: SdpKey): Promise<number | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

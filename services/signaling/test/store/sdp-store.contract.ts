@@ -157,14 +157,17 @@ export function runSdpStoreContract(name: string, factory: StoreFactory<SdpStore
     describe('how an offer ended, from its slot', () => {
       const answerTo = (offer: SdpKey): SdpKey => ({ ...offer, type: 'answer', from: offer.to, to: offer.from });
 
-      test('the first answer to a stored offer completes it once; later answers and offers never written do not', async () => {
+      test('the first answer to a stored offer completes it once, with when the offer was stored; later answers and offers never written do not', async () => {
         const key = newKey();
-        expect(await store().markAnswered(key)).toBe(false);
-        await store().put(newRecord(clock(), key));
-        expect(await store().markAnswered(key)).toBe(true);
-        expect(await store().markAnswered(key)).toBe(false);
-        expect((await store().put(newRecord(clock(), key))).replaced).toBeUndefined();
-        expect(await store().markAnswered(key)).toBe(true);
+        expect(await store().markAnswered(key)).toBeUndefined();
+        const first = newRecord(clock(), key);
+        await store().put(first);
+        expect(await store().markAnswered(key)).toBe(first.createdAt);
+        expect(await store().markAnswered(key)).toBeUndefined();
+        clock().advance(1000);
+        const second = newRecord(clock(), key);
+        expect((await store().put(second)).replaced).toBeUndefined();
+        expect(await store().markAnswered(key)).toBe(second.createdAt);
       });
 
       test('marking an offer answered changes neither the offer nor the answer slot', async () => {
@@ -211,7 +214,7 @@ export function runSdpStoreContract(name: string, factory: StoreFactory<SdpStore
         const key = newKey();
         await store().put(newRecord(clock(), key));
         await store().clear(key);
-        expect(await store().markAnswered(key)).toBe(false);
+        expect(await store().markAnswered(key)).toBeUndefined();
         expect((await store().put(newRecord(clock(), key))).replaced).toBeUndefined();
       });
 

@@ -1,0 +1,73 @@
+import type { Clock } from '@signal/common/clock';
+import type { Metrics } from '@signal/common/observability/metrics';
+import type { SdpRecord, UnansweredEnd } from '../store/sdp-store.ts';
+
+/** An SDP handed to its peer within this many seconds of being written is delivered in time. */
+export const DELIVERY_DEADLINE_SECONDS = 5;
+/** Events one user adds to the delivery SLI per minute on one replica; past it they are left out. */
+export const SLI_EVENTS_PER_USER_PER_MINUTE = 20;
+/** Answers whose read was timed, remembered so a re-read of the same answer is not timed twice. */
+const TIMED_ANSWERS = 10_000;
+const MINUTE_MS = 60_000;
+
+export type DeliveryOutcome = 'in_time' | 'late' | 'undelivered';
+
+/**
+ * What users feel of the exchange, measured from the slots' own timestamps, so any replica can
+ * measure it whatever replica stored what:
+ * - an SDP read by its peer counts `in_time` or `late` against DELIVERY_DEADLINE_SECONDS after it
+ *   was written; an offer that ended unanswered (replaced or expired) counts `undelivered`. These
+ *   feed the handshake SLO, each user's share capped per minute so that one client flooding
+ *   offers or polls can neither burn the budget nor drown an outage in successes;
+ * - the offerer's read of an answer observes the handshake, offer stored to answer read, from the
+ *   `offeredAt` the answer carries.
+ * Every unanswered end also counts in `signal_handshakes_total`, uncapped.
+ */
+export class HandshakeMeter {
+  readonly #clock: Clock;
+  readonly #metrics: Metrics;
+  readonly #timed = new Set<string>();
+  #minute = 0;
+  #perUser = new Map<string, number>();
+
+  constructor(clock: Clock, metrics: Metrics) {
+    this.#clock = clock;
+    this.#metrics = metrics;
+  }
+
+  /** The caller's GET is about to return `record`, which its peer wrote for it. */
+  delivered(record: SdpRecord): void {
+    const now = this.#clock.now();
+    this.#count(record.to, now - record.createdAt <= DELIVERY_DEADLINE_SECONDS * 1000 ? 'in_time' : 'late', now);
+    if (record.type === 'answer' && record.offeredAt !== undefined) this.#timeHandshake(record, record.offeredAt, now);
+  }
+
+  /** An offer by `offerer` was replaced or removed without ever being answered. */
+  unanswered(outcome: UnansweredEnd, offerer: string): void {
+    this.#metrics.handshakes.inc({ outcome });
+    this.#count(offerer, 'undelivered', this.#clock.now());
+  }
+
+  #timeHandshake(answer: SdpRecord, offeredAt: number, now: number): void {
+    const key = `${answer.room}|${answer.from}|${answer.to}|${answer.createdAt}`;
+    if (this.#timed.has(key)) return;
+    if (this.#timed.size >= TIMED_ANSWERS) this.#timed.delete(this.#timed.values().next().value!);
+    this.#timed.add(key);
+    this.#metrics.handshakeDuration.observe(Math.max(0, now - offeredAt) / 1000);
+  }
+
+  #count(user: string, outcome: DeliveryOutcome, now: number): void {
+    const minute = Math.floor(now / MINUTE_MS);
+    if (minute !== this.#minute) {
+      this.#minute = minute;
+      this.#perUser = new Map();
+    }
+    const counted = this.#perUser.get(user) ?? 0;
+    if (counted >= SLI_EVENTS_PER_USER_PER_MINUTE) {
+      this.#metrics.deliverySliCapped.inc();
+      return;
+    }
+    this.#perUser.set(user, counted + 1);
+    this.#metrics.deliverySli.inc({ outcome });
+  }
+}
