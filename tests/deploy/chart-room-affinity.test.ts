@@ -75,6 +75,7 @@ describe('with room affinity, the signaling paths are a route of their own, hash
   test('signaling answers POSTs without ?room with 400: a hash ring would send every key-less request to one pod', () => {
     const rendered = render(['httpRoute.gateway=envoy-gateway', AFFINITY]);
     expect(configMap(rendered, 'signal-signaling').ROOM_PARAM_REQUIRED).toBe('true');
+    expect(rendered.notes).toContain('POSTs without ?room=<room uuid> are answered 400');
     for (const name of ['signal', 'signal-session', 'signal-ice']) expect(configMap(rendered, name)).not.toHaveProperty('ROOM_PARAM_REQUIRED');
   });
 });
