@@ -17,10 +17,13 @@ function start(spec: AttackSpec): Attack {
   return slowSenders(spec.port, spec.connections, bytes, spec.chunkBytes, spec.intervalMs);
 }
 
-process.on('message', (message: { start?: AttackSpec; ask?: 'status' | 'stop' }) => {
+process.on('message', (message: { start?: AttackSpec; ask?: 'status' | 'calm' | 'stop' }) => {
   if (message.start !== undefined) {
     attacks.push(start(message.start));
     process.send!({ started: true });
+  } else if (message.ask === 'calm') {
+    for (const attack of attacks.splice(0)) attack.stop();
+    process.send!({ calm: true });
   } else if (message.ask === 'status') {
     process.send!({ open: attacks.reduce((sum, attack) => sum + attack.open, 0), opened: attacks.reduce((sum, attack) => sum + attack.opened, 0) });
   } else if (message.ask === 'stop') {

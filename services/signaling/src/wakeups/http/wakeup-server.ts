@@ -10,16 +10,20 @@ import { sha256, verifyHeaders } from './wakeup-mac.ts';
 export const WAKEUP_PATH = '/wakeups';
 
 /**
- * Tight on purpose: a peer sends its headers and its few-KB body at once, so anything slower is
- * not a peer. Node checks these deadlines every `connectionsCheckingInterval` (30 s by default,
- * far too coarse for a 2 s deadline). Idle keep-alive lasts longer than the client's (4 s), so
- * the server never closes a connection a peer is about to reuse.
+ * A peer sends its headers and its few-KB body at once and authenticates on its first request.
+ * A stranger's connection is closed by the ConnectionGuard 20 s after it opened, or sooner when
+ * a newer connection needs its place: an idle or stalled socket costs the replica almost nothing,
+ * while closing it makes an attacker reconnect (an accept, and a close, each time), so strangers
+ * are left alone rather than chased. Node's header and request timeouts stay behind the guard as
+ * a backstop, checked every `connectionsCheckingInterval` (30 s by default). Idle keep-alive lasts
+ * longer than the client's (4 s), so the server never closes a connection a peer is about to reuse.
  */
 export const SERVER_LIMITS = {
-  headersTimeout: 2_000,
-  requestTimeout: 5_000,
+  strangerMs: 20_000,
+  headersTimeout: 25_000,
+  requestTimeout: 30_000,
   keepAliveTimeout: 5_000,
-  connectionsCheckingInterval: 250,
+  connectionsCheckingInterval: 1_000,
   /** Our headers take ~400 bytes: a sender cannot make the parser hold more. */
   maxHeaderSize: 4_096,
   maxConnections: 256,
@@ -66,7 +70,7 @@ export class WakeupServer {
   readonly #options: WakeupServerOptions;
   readonly #replays = new ReplayCache();
   readonly #guard: ConnectionGuard;
-  /** Strangers' connections held stalled: their eventual timeout is not a second refusal. */
+  /** Strangers' connections held stalled after a refusal: their eventual close is not a second one. */
   readonly #held = new WeakSet<Socket>();
 
   static async start(options: WakeupServerOptions): Promise<WakeupServer> {
@@ -83,9 +87,15 @@ export class WakeupServer {
 
   private constructor(options: WakeupServerOptions) {
     this.#options = options;
-    const { maxConnections, ...limits } = SERVER_LIMITS;
+    const { maxConnections, strangerMs, ...limits } = SERVER_LIMITS;
     this.#server = createServer({ ...limits, noDelay: true }, (request, response) => void this.#handle(request, response));
-    this.#guard = new ConnectionGuard(maxConnections, () => options.onRefused('evicted', 'oldest stranger'));
+    this.#guard = new ConnectionGuard({
+      max: maxConnections,
+      strangerMs,
+      onClosed: (reason, socket) => {
+        if (!this.#held.has(socket)) options.onRefused(reason, 'a stranger');
+      },
+    });
     this.#server.on('connection', (socket: Socket) => this.#guard.admit(socket));
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (error.code !== 'ECONNRESET' && !this.#held.has(socket)) options.onRefused(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : 'protocol', remoteOf(socket));
@@ -142,8 +152,8 @@ export class WakeupServer {
 
   /**
    * A request from someone without the secret: told its status once, then never read again. The
-   * connection stays open, stalled, until Node's request timeout closes it (or a newer stranger
-   * evicts it), so a slow or repeating sender makes this replica read nothing more and costs it
+   * connection stays open, stalled, until the guard closes it (20 s after it opened, or sooner to
+   * make room), so a slow or repeating sender makes this replica read nothing more and costs it
    * no new connection for a while; closing at once would let it reconnect and send again.
    */
   #holdStranger(request: IncomingMessage, status: number, reason: RefusalReason): void {
