@@ -86,7 +86,9 @@ const azureEnv = {
 };
 const azureProfile = profiled('azure');
 const session = await startChildService('session', { ...azureEnv, COSMOS_CREATE_IF_MISSING: 'true', POD_NAME: 'session-0' });
-const signaling = await startChildService('signaling', { ...azureEnv, ...azureProfile.env, COSMOS_CREATE_IF_MISSING: 'true', POD_NAME: 'signaling-0' });
+// A lone replica still runs its wake-up listener, as in a cluster; its long-polls are woken in process.
+const wakeups = { WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0', WAKEUP_SECRET: randomUUID().repeat(2) };
+const signaling = await startChildService('signaling', { ...azureEnv, ...azureProfile.env, ...wakeups, COSMOS_CREATE_IF_MISSING: 'true', POD_NAME: 'signaling-0' });
 const azureResult = await measure(signaling, session.url).finally(async () => {
   await Promise.all([signaling.stop(), session.stop()]);
   await broker.stop();

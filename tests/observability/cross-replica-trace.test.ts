@@ -105,7 +105,7 @@ test('the long-poll on one replica is woken by the answer posted on the other', 
   expect(woken.body).toEqual({ from: woken.expectedFrom, sdp: SDP });
 });
 
-test('one trace runs session → signaling-1 and signaling-0', () => {
+test('one trace runs session → signaling-1 → wake-up → signaling-0', () => {
   const logins = inTrace().filter((span) => span.kind === OTLP_SPAN_KIND.server && span.name === 'GET /login');
   expect(logins.map((span) => [podOf(span), span.serviceName, span.parentSpanId])).toEqual([
     ['session-0', 'signal-session', CLIENT_SPAN_ID],
@@ -116,6 +116,10 @@ test('one trace runs session → signaling-1 and signaling-0', () => {
   expect([podOf(postAnswer), postAnswer.serviceName, postAnswer.parentSpanId]).toEqual(['signaling-1', 'signal-signaling', CLIENT_SPAN_ID]);
   const put = only((span) => span.name === 'store sdp_put', 'store sdp_put span');
   expect([podOf(put), put.kind, descendsFrom(put, postAnswer)]).toEqual(['signaling-1', OTLP_SPAN_KIND.client, true]);
+  const send = only((span) => span.name === 'wakeup send', 'wakeup send span');
+  expect([podOf(send), send.kind, descendsFrom(send, postAnswer)]).toEqual(['signaling-1', OTLP_SPAN_KIND.client, true]);
+  const receive = only((span) => span.kind === OTLP_SPAN_KIND.server && podOf(span) === 'signaling-0' && descendsFrom(span, send), 'wake-up server span on signaling-0');
+  expect(receive.serviceName).toBe('signal-signaling');
 
   const getAnswer = only((span) => span.kind === OTLP_SPAN_KIND.server && span.name === 'GET /answer', 'GET /answer server span');
   expect([podOf(getAnswer), getAnswer.parentSpanId]).toEqual(['signaling-0', CLIENT_SPAN_ID]);

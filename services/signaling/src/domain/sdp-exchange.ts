@@ -207,11 +207,9 @@ export class SdpExchange {
       if (outcome === 'woken') {
         const wake = parked.detail();
         if (wake !== undefined && 'record' in wake) return this.#woken(wake.record);
+        woken = true;
         if (wake !== undefined && 'expired' in wake) expired = true;
-        else {
-          woken = true;
-          token = wake?.token;
-        }
+        else token = wake?.token;
       } else if (outcome === 'timeout' && capped) {
         continue;
       } else if (outcome !== 'recheck') {
