@@ -52,5 +52,5 @@ test(`${FORGED} forged requests are all counted and logged in at most two lines`
   console.log(`${FORGED} forged requests in ${floodMs} ms: ${lines.length} log lines (${lines.map((line) => line.refused).join(' + ')})`);
   expect(lines.length).toBeLessThanOrEqual(2);
   expect(lines.reduce((sum, line) => sum + (line.refused as number), 0)).toBe(FORGED);
-  expect(lines.at(-1)).toMatchObject({ level: 40, reasons: { mac: expect.any(Number) }, remotes: ['127.0.0.1'] });
+  expect(lines.at(-1)).toMatchObject({ level: 40, byStatus: { '401 mac': expect.any(Number) }, topClients: [{ client: '127.0.0.1' }] });
 }, 60_000);

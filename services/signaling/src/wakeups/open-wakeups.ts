@@ -35,13 +35,5 @@ export async function openWakeups(settings: HttpWakeupSettings | undefined, cont
   });
   const wakeups = await HttpWakeups.start({ ...settings, listenHost: context.listenHost, clock: context.clock, count, onRefused: refusals.record });
   context.logger.info({ address: wakeups.address }, 'taking wake-ups from other signaling replicas');
-  return {
-    address: wakeups.address,
-    wake: (addresses, hint) => wakeups.wake(addresses, hint),
-    onWake: (handler) => wakeups.onWake(handler),
-    close: async () => {
-      await wakeups.close();
-      refusals.close();
-    },
-  };
+  return wakeups;
 }

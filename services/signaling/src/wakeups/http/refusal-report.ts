@@ -1,3 +1,4 @@
+import { RefusalSummary } from '@signal/common/observability/refusal-summary';
 import type { RefusalReason } from './wakeup-server.ts';
 
 export interface RefusalReportOptions {
@@ -8,56 +9,39 @@ export interface RefusalReportOptions {
   periodMs?: number;
 }
 
-const MAX_REMOTES = 5;
+/** The answer each refusal gets (or would: a connection closed gets none), for the summary. */
+const STATUS: Record<RefusalReason, number> = {
+  route: 404,
+  length: 413,
+  malformed: 401,
+  mac: 401,
+  stale: 401,
+  replay: 401,
+  recipient: 421,
+  body: 400,
+  replay_cache_full: 503,
+  protocol: 400,
+  timeout: 408,
+  evicted: 503,
+};
 
 /**
- * Refusals on the wake-up port are counted one by one but logged as a summary: the first at once,
- * then at most one line per period with the count by reason and a few of the senders. A flood of
- * forged requests thus costs the log a line every ten seconds, not a line each.
+ * Refusals on the wake-up port are counted one by one but logged as the API's refusals are
+ * (RefusalSummary): the first at once, then at most one warn line per period with the count by
+ * status and reason and the senders that drew the most. A flood of forged requests thus costs
+ * the log a line every ten seconds, not a line each.
  */
 export class RefusalReport {
-  readonly #options: RefusalReportOptions;
-  readonly #periodMs: number;
-  #reasons: Partial<Record<RefusalReason, number>> = {};
-  #remotes = new Set<string>();
-  #pending = 0;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #count: (reason: RefusalReason) => void;
+  readonly #summary: RefusalSummary;
 
   constructor(options: RefusalReportOptions) {
-    this.#options = options;
-    this.#periodMs = options.periodMs ?? 10_000;
+    this.#count = options.count;
+    this.#summary = new RefusalSummary({ line: (fields) => options.warn(fields, 'wake-up requests refused'), periodMs: options.periodMs ?? 10_000 });
   }
 
   readonly record = (reason: RefusalReason, remote: string): void => {
-    this.#options.count(reason);
-    this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
-    if (this.#remotes.size < MAX_REMOTES) this.#remotes.add(remote.replace(/:\d+$/, ''));
-    this.#pending += 1;
-    if (this.#timer !== undefined) return;
-    this.#flush();
-    this.#window();
+    this.#count(reason);
+    this.#summary.record(STATUS[reason], reason, remote.replace(/:\d+$/, ''));
   };
-
-  close(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending > 0) this.#flush();
-  }
-
-  #window(): void {
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#pending === 0) return;
-      this.#flush();
-      this.#window();
-    }, this.#periodMs);
-    this.#timer.unref();
-  }
-
-  #flush(): void {
-    this.#options.warn({ refused: this.#pending, reasons: this.#reasons, remotes: [...this.#remotes] }, 'wake-up requests refused');
-    this.#reasons = {};
-    this.#remotes = new Set();
-    this.#pending = 0;
-  }
 }
