@@ -389,7 +389,7 @@ instead of an install that "succeeds" and crash-loops.
 {{- if not $given.turnSecret }}{{ $missing = append $missing "secrets.turnSecret" }}{{ end }}
 {{- if not $given.wakeupSecret }}{{ $missing = append $missing "secrets.wakeupSecret" }}{{ end }}
 {{- if $missing }}
-{{- fail (printf "these settings are required (the pods exit at start-up without them; see docs/deploy.md and examples/production-values.yaml):\n  - %s" (join "\n  - " $missing)) }}
+{{- fail (printf "these settings are required (without them the pods cannot be pulled, reached or started; see docs/deploy.md and examples/production-values.yaml):\n  - %s" (join "\n  - " $missing)) }}
 {{- end }}
 {{- end }}
 
