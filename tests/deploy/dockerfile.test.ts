@@ -142,3 +142,14 @@ test('the digest update path is documented where the Dockerfile points', () => {
   expect(images).toMatch(/imagetools inspect node:24-bookworm-slim/);
   expect(images).toMatch(/az acr build/);
 });
+
+test('every file the Dockerfile copies from the context is let in by .dockerignore (an allow-list)', () => {
+  const ignore = readFileSync(`${repoRoot}.dockerignore`, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  expect(ignore[0]).toBe('*');
+  const allowed = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
+  const sources = instructions
+    .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.args.startsWith('--from='))
+    .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+  expect(sources.length).toBeGreaterThan(5);
+  for (const source of sources) expect([source, allowed.some((a) => source === a || source.startsWith(`${a}/`))]).toEqual([source, true]);
+});
