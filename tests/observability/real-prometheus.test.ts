@@ -156,6 +156,39 @@ test('with the cluster healthy and busy, every target is up and no alert is acti
   expect(traffic.rounds()).toBeGreaterThan(5);
 }, 60_000);
 
+/** Sum over every pod of an instant query, once Prometheus has scraped past `afterMs` (epoch ms). */
+async function scrapedSum(expr: string, afterMs: number): Promise<number> {
+  await untilValue(`min(timestamp(up{namespace="${NAMESPACE}"}))`, (scrapedAt) => scrapedAt * 1000 > afterMs + 1000);
+  return (await query(prometheus.url, `sum(${expr})`))[0]?.value ?? 0;
+}
+
+test('handshake latency: every handshake is timed, on the replica serving the answer read, as long as clients measured it', async () => {
+  // Each round stores the offer on one signaling replica and serves the offerer's read of the
+  // answer on the other, as an ingress balancing per request does.
+  const handshakes = `signal_handshake_duration_seconds_count{namespace="${NAMESPACE}"}`;
+  const seconds = `signal_handshake_duration_seconds_sum{namespace="${NAMESPACE}"}`;
+  const delivered = (outcome: string) => `signal_sdp_delivery_sli_total{namespace="${NAMESPACE}", outcome="${outcome}"}`;
+  // Rounds in flight at either edge of the window are the only difference allowed.
+  await sleep(1500);
+  const start = { at: Date.now(), client: traffic.handshakes().length };
+  const before = { count: await scrapedSum(handshakes, start.at), sum: await scrapedSum(seconds, start.at), inTime: await scrapedSum(delivered('in_time'), start.at) };
+  await sleep(12_000);
+  const end = { at: Date.now(), client: traffic.handshakes().length };
+  const after = { count: await scrapedSum(handshakes, end.at), sum: await scrapedSum(seconds, end.at), inTime: await scrapedSum(delivered('in_time'), end.at) };
+  const client = traffic.handshakes().slice(start.client, end.client);
+  expect(client.length).toBeGreaterThan(5);
+  const timed = after.count - before.count;
+  expect(Math.abs(timed - client.length)).toBeLessThanOrEqual(2);
+  // The server's span (offer stored to answer read) sits inside the client's (offer sent to answer received).
+  const serverMeanMs = ((after.sum - before.sum) / timed) * 1000;
+  const clientMeanMs = client.reduce((total, ms) => total + ms, 0) / client.length;
+  expect(serverMeanMs).toBeLessThanOrEqual(clientMeanMs * 1.05);
+  expect(serverMeanMs).toBeGreaterThanOrEqual(clientMeanMs * 0.5);
+  // The delivery SLI: both SDPs of every handshake were read in time; nothing was late or undelivered.
+  expect(Math.abs(after.inTime - before.inTime - 2 * client.length)).toBeLessThanOrEqual(4);
+  expect(await scrapedSum(`rate(signal_sdp_delivery_sli_total{namespace="${NAMESPACE}", outcome!="in_time"}[10s])`, end.at)).toBe(0);
+}, 60_000);
+
 test('a stalling event loop raises SignalEventLoopLag', async () => {
   // Frozen for 150 ms out of every 170: a third of the loop's delay samples are late by 150 ms,
   // so its p99 reads about that, while scrapes (1 s timeout) still succeed.
