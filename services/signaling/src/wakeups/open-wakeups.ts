@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '@signal/common/clock';
 import type { Metrics } from '@signal/common/observability/metrics';
+import { RepeatedLog } from '@signal/common/observability/repeated-log';
 import { HttpWakeups } from './http/http-wakeups.ts';
 import { RefusalReport } from './http/refusal-report.ts';
 import { InProcessWakeups } from './in-process-wakeups.ts';
@@ -27,7 +28,13 @@ export interface WakeupsContext {
  * (`settings` given, BUS=servicebus), in process when it is the only replica.
  */
 export async function openWakeups(settings: HttpWakeupSettings | undefined, context: WakeupsContext): Promise<Wakeups> {
-  const count: CountWakeup = (path, outcome) => context.metrics.wakeups.inc({ path, outcome });
+  // A dropped wake-up delays a waiting client until its re-check: worth a warning, once a minute
+  // with the count while it goes on, not a line each.
+  const dropped = new RepeatedLog({ line: (fields, message) => context.logger.warn(fields, message) });
+  const count: CountWakeup = (path, outcome) => {
+    context.metrics.wakeups.inc({ path, outcome });
+    if (outcome === 'dropped') dropped.record(path, { path }, 'wake-up not acknowledged; the waiter re-checks the store on its fallback timer');
+  };
   if (settings === undefined) return new InProcessWakeups(count);
   const refusals = new RefusalReport({
     count: (reason) => context.metrics.wakeupsRefused.inc({ reason }),
