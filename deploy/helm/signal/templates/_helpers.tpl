@@ -458,6 +458,7 @@ change restarts only the services it concerns.
   "SESSION_COOKIE_ID" $v.sessionCookie.id
   "SESSION_COOKIE_SECURE" $v.sessionCookie.secure
   "SESSION_COOKIE_DOMAIN" $v.sessionCookie.domain
+  "SESSION_COOKIE_HOST_PREFIX" $v.sessionCookie.hostPrefix
   "SESSION_TTL_SECONDS" $v.sessionCookie.ttlSeconds
   "SESSION_CACHE_SECONDS" $v.sessionCookie.cacheSeconds
   "SESSION_MAX_PER_USER" $v.sessionCookie.maxPerUser

@@ -1,19 +1,41 @@
 import type { IncomingMessage } from 'node:http';
-import { readCookie } from '../http/cookies.ts';
+import { readCookies } from '../http/cookies.ts';
+import type { Session } from '../ports/session-store.ts';
+import type { SessionGate } from './session-gate.ts';
 import { sessionKey } from './session-key.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const keys = new WeakMap<IncomingMessage, string | undefined>();
 
 /**
- * The store key of the session the request's cookie names, or undefined when there is no
- * well-formed session cookie. The rate limiter and the session check both ask on every request,
- * so the cookie is parsed and hashed once per request.
+ * A browser sends a handful of same-named cookies at most (one per Domain/Path it was set for);
+ * past this many the request is refused outright rather than cost a store read per value.
  */
-export function sessionKeyOf(req: IncomingMessage, cookieName: string): string | undefined {
-  if (keys.has(req)) return keys.get(req);
-  const value = readCookie(req.headers.cookie, cookieName);
-  const key = value !== undefined && UUID.test(value) ? sessionKey(value) : undefined;
-  keys.set(req, key);
-  return key;
+export const MAX_SESSION_COOKIES = 8;
+
+const presented = new WeakMap<IncomingMessage, Promise<Session | undefined>>();
+
+/**
+ * The live session the request's session cookies name. A planted cookie beside the real one
+ * (cookie tossing) must not lock the user out, and must not choose the session either: every
+ * well-formed value is tried, and the request has a session only when exactly one of them is
+ * live. The rate limiter and the session check both ask on every request, so the store is read
+ * once per request.
+ */
+export function presentedSession(gate: SessionGate, req: IncomingMessage, cookieName: string): Promise<Session | undefined> {
+  let session = presented.get(req);
+  if (session === undefined) {
+    session = theOneLive(gate, storeKeys(req.headers.cookie, cookieName));
+    presented.set(req, session);
+  }
+  return session;
+}
+
+function storeKeys(header: string | undefined, cookieName: string): string[] {
+  const values = new Set(readCookies(header, cookieName).filter((value) => UUID.test(value)));
+  return values.size > MAX_SESSION_COOKIES ? [] : [...values].map(sessionKey);
+}
+
+async function theOneLive(gate: SessionGate, keys: string[]): Promise<Session | undefined> {
+  const live = (await Promise.all(keys.map((key) => gate.resolve(key)))).filter((session) => session !== undefined);
+  return live.length === 1 ? live[0] : undefined;
 }

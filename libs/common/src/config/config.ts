@@ -147,10 +147,17 @@ function sessionCacheDefault(env: EnvReader): number {
 
 function readSession(env: EnvReader): SessionConfig {
   const cookieId = env.matching('SESSION_COOKIE_ID', '38b9de00', /^[0-9a-f]{8}$/, '8 lowercase hex digits');
+  const cookieSecure = env.boolean('SESSION_COOKIE_SECURE', true);
+  const cookieDomain = env.optionalString('SESSION_COOKIE_DOMAIN');
+  // Browsers only store a __Host- cookie that is Secure, has Path=/ and no Domain: any other
+  // combination would be dropped silently and no login would ever stick.
+  const hostPrefix = env.boolean('SESSION_COOKIE_HOST_PREFIX', false);
+  if (hostPrefix && !cookieSecure) env.problem('SESSION_COOKIE_HOST_PREFIX=true needs SESSION_COOKIE_SECURE=true: browsers drop a __Host- cookie without Secure');
+  if (hostPrefix && cookieDomain !== undefined) env.problem('SESSION_COOKIE_HOST_PREFIX=true cannot be combined with SESSION_COOKIE_DOMAIN: a __Host- cookie has no Domain');
   return {
-    cookieName: `sess${cookieId}`,
-    cookieSecure: env.boolean('SESSION_COOKIE_SECURE', true),
-    cookieDomain: env.optionalString('SESSION_COOKIE_DOMAIN'),
+    cookieName: `${hostPrefix ? '__Host-' : ''}sess${cookieId}`,
+    cookieSecure,
+    cookieDomain,
     ttlSeconds: env.integer('SESSION_TTL_SECONDS', 7200, 60, 30 * DAY),
     cacheSeconds: env.integer('SESSION_CACHE_SECONDS', sessionCacheDefault(env), 0, 300),
     maxPerUser: env.integer('SESSION_MAX_PER_USER', 20, 1, 1000),

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
-import { sessionKeyOf } from '../auth/session-cookie.ts';
+import { presentedSession } from '../auth/session-cookie.ts';
+import type { SessionGate } from '../auth/session-gate.ts';
 import type { Config } from '../config/config.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { clientKey } from './client-address.ts';
@@ -18,8 +19,8 @@ type Scope = 'ip' | 'session';
 interface LimiterOptions {
   scope: Scope;
   limit: number;
-  skip: (req: Request) => boolean;
-  keyGenerator?: (req: Request) => string;
+  skip: (req: Request) => boolean | Promise<boolean>;
+  keyGenerator?: (req: Request) => string | Promise<string>;
 }
 
 /**
@@ -48,9 +49,9 @@ function limiter(options: LimiterOptions, metrics: Metrics, logger: Logger): Req
 /**
  * Per client IP (X-Forwarded-For believed only for TRUST_PROXY hops, ports and brackets stripped,
  * IPv6 grouped by /56 as the library does: client-address.ts) on every path but the operational ones, then per session on requests that carry
- * the session cookie. A limit of 0 turns its limiter off.
+ * the cookie of a live session. A limit of 0 turns its limiter off.
  */
-export function rateLimits(config: Config, metrics: Metrics, logger: Logger): RequestHandler[] {
+export function rateLimits(config: Config, gate: SessionGate, metrics: Metrics, logger: Logger): RequestHandler[] {
   const operational = (req: Request) => req.method === 'GET' && OPERATIONAL_PATHS.has(req.path);
   const handlers: RequestHandler[] = [];
   const { perIpPerMinute, perSessionPerMinute } = config.limits;
@@ -58,11 +59,12 @@ export function rateLimits(config: Config, metrics: Metrics, logger: Logger): Re
     handlers.push(limiter({ scope: 'ip', limit: perIpPerMinute, skip: operational, keyGenerator: clientKey }, metrics, logger));
   }
   if (perSessionPerMinute > 0) {
-    const key = (req: Request) => sessionKeyOf(req, config.session.cookieName);
-    const skip = (req: Request) => operational(req) || key(req) === undefined;
-    // Keyed as the session store keys sessions, by a digest: the cookie, a bearer credential, is
-    // never a key in the limiter's memory nor in the library's debug output.
-    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: (req) => key(req) ?? '' }, metrics, logger));
+    // Keyed by the live session, not by the cookie values sent: an extra made-up cookie beside the
+    // real one must not open a fresh bucket. The key is the store's digest, so the cookie, a bearer
+    // credential, is never a key in the limiter's memory nor in the library's debug output.
+    const key = async (req: Request) => (await presentedSession(gate, req, config.session.cookieName))?.id;
+    const skip = async (req: Request) => operational(req) || (await key(req)) === undefined;
+    handlers.push(limiter({ scope: 'session', limit: perSessionPerMinute, skip, keyGenerator: async (req) => (await key(req)) ?? '' }, metrics, logger));
   }
   return handlers;
 }

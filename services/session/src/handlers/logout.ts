@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { RequestValidators } from '@signal/common/api/validators';
-import { sessionKeyOf } from '@signal/common/auth/session-cookie';
+import { presentedSession } from '@signal/common/auth/session-cookie';
 import type { SessionGate } from '@signal/common/auth/session-gate';
 import type { SessionConfig } from '@signal/common/config/config';
 import { unauthorized } from '@signal/common/errors';
@@ -26,7 +26,7 @@ export interface LogoutDeps {
 export function logout({ gate, sessions, endSessions, config, logouts, parseQuery }: LogoutDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const { all } = parseQuery(req.query);
-    const session = await gate.resolve(sessionKeyOf(req, config.cookieName));
+    const session = await presentedSession(gate, req, config.cookieName);
     if (session === undefined) throw unauthorized('Failed to logout');
     const ids = all ? await sessions.sessionsOf(session.uuid) : [session.id];
     // The presented session is ended even if the list missed it (it was written by a replica that crashed mid-login).
