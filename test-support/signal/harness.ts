@@ -11,7 +11,7 @@ import { sessionService } from '@signal/session/app';
 import { signalingService } from '@signal/signaling/app';
 
 export const JWT_SECRET = randomBytes(32).toString('base64');
-export const TURN_SECRET = 'test-turn-secret';
+export const TURN_SECRET = 'test-turn-secret-of-thirty-two-chars';
 
 /** The environment tests run Signal with; each test may override any variable. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {

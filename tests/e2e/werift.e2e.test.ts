@@ -81,25 +81,29 @@ test('long-poll handshake: a relay-only data channel through coturn carries mess
   await expect(alice.client.rtcConfiguration()).rejects.toMatchObject({ name: 'SignalError', status: 401 });
 });
 
-test("coturn accepts Signal's TURN credentials and refuses expired or wrongly signed ones", async () => {
+test("coturn accepts Signal's TURN credentials, in the suffix and the peer form, and refuses expired or wrongly signed ones", async () => {
   const alice = await logIn(stack, 'alice');
   const [server] = (await alice.client.rtcConfiguration()).iceServers;
   if (!server?.username || !server.credential) throw new Error(`no TURN credentials from /ice_servers: ${JSON.stringify(server)}`);
   const expiresAt = Number(server.username.split(':')[0]);
   expect(expiresAt).toBeGreaterThan(Date.now() / 1000);
   // Recomputed here from the shared secret, independently of the ice service.
-  expect(turnRestCredential(stack.turnSecret, expiresAt).credential).toBe(server.credential);
+  const suffix = server.username.slice(server.username.indexOf(':') + 1);
+  expect(turnRestCredential(stack.turnSecret, expiresAt, suffix).credential).toBe(server.credential);
 
   const now = Math.floor(Date.now() / 1000);
   const target = { host: stack.coturn.host, port: stack.coturn.port };
   const expired = turnRestCredential(stack.turnSecret, now - 60);
   const wrongSecret = turnRestCredential(`not-${stack.turnSecret}`, now + 3600);
+  // TURN_USERNAME=peer's form: coturn's REST auth reads the expiry before the first colon and signs the rest as is.
+  const peerForm = turnRestCredential(stack.turnSecret, now + 3600, alice.uuid);
 
   // werift gives up on refused credentials silently after ~13 s: run it beside the uclient checks.
   const weriftWithExpired = weriftPeer({ iceServers: [{ urls: stack.coturn.url, ...expired }], iceTransportPolicy: 'relay', iceCandidatePoolSize: 0 });
   weriftWithExpired.createDataChannel('probe');
-  const [accepted, refusedExpired, refusedWrongSecret, expiredOffer] = await Promise.all([
+  const [accepted, acceptedPeerForm, refusedExpired, refusedWrongSecret, expiredOffer] = await Promise.all([
     tryTurnAllocation({ ...target, username: server.username, credential: server.credential }),
+    tryTurnAllocation({ ...target, ...peerForm }),
     tryTurnAllocation({ ...target, ...expired }),
     tryTurnAllocation({ ...target, ...wrongSecret }),
     weriftWithExpired.createOffer().then(async (offer) => {
@@ -109,6 +113,7 @@ test("coturn accepts Signal's TURN credentials and refuses expired or wrongly si
   ]).finally(() => weriftWithExpired.close());
 
   expect({ accepted: accepted.accepted, output: accepted.output.slice(-500) }).toMatchObject({ accepted: true });
+  expect({ accepted: acceptedPeerForm.accepted, output: acceptedPeerForm.output.slice(-500) }).toMatchObject({ accepted: true });
   expect({ accepted: refusedExpired.accepted, output: refusedExpired.output.slice(-500) }).toMatchObject({ accepted: false });
   expect({ accepted: refusedWrongSecret.accepted, output: refusedWrongSecret.output.slice(-500) }).toMatchObject({ accepted: false });
   expect(expiredOffer).not.toMatch(/typ relay/);

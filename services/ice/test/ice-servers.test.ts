@@ -10,7 +10,7 @@ beforeAll(async () => {
   signal = await startSignal({
     role: 'ice',
     clock,
-    env: { TURN_SECRET: `${TURN_SECRET},older-secret`, STUN_URLS: 'stun:stun.example.test:3478', TURN_CREDENTIAL_TTL_SECONDS: '600' },
+    env: { TURN_SECRET: `${TURN_SECRET},older-secret-of-at-least-32-chars`, STUN_URLS: 'stun:stun.example.test:3478', TURN_CREDENTIAL_TTL_SECONDS: '600' },
   });
 });
 afterAll(() => signal.shutdown());

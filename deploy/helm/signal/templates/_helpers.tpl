@@ -500,6 +500,7 @@ change restarts only the services it concerns.
 {{- else if eq .service "ice" }}
 {{- $data = dict
   "TURN_URLS" (join "," $v.ice.turn.urls)
+  "TURN_USERNAME" $v.ice.turn.username
   "TURN_USERNAME_SUFFIX" $v.ice.turn.usernameSuffix
   "TURN_CREDENTIAL_TTL_SECONDS" $v.ice.turn.credentialTtlSeconds
   "STUN_URLS" (join "," $v.ice.stunUrls)

@@ -53,6 +53,8 @@ export interface TurnConfig {
   stunUrls: string[];
   /** The first signs; all are listed so coturn can be given the same rotation set. */
   secrets: string[];
+  /** What follows `<expiry>:` in the username: the fixed suffix (the seed's form) or the peer uuid. */
+  username: 'suffix' | 'peer';
   usernameSuffix: string;
   credentialTtlSeconds: number;
   candidatePoolSize: number;
@@ -205,11 +207,19 @@ function readAuth(env: EnvReader, role: ProcessRole, devSecret: () => string): A
   return { mode: 'dev', secret: devSecret(), algorithms: ['HS256'], clockToleranceSeconds: common.clockToleranceSeconds, maxAgeSeconds: common.maxAgeSeconds };
 }
 
-function readTurn(env: EnvReader, role: ProcessRole): TurnConfig {
+/** Shortest TURN secret outside dev mode: whoever guesses it mints relay credentials for anyone. */
+const TURN_SECRET_MIN_LENGTH = 32;
+
+function readTurn(env: EnvReader, role: ProcessRole, devMode: boolean): TurnConfig {
   const urls = env.list('TURN_URLS');
   const secrets = env.list('TURN_SECRET');
   if (role === 'ice' && urls.length === 0) env.problem('TURN_URLS is required by the ice service (comma list of turn:/turns: URLs)');
   if (urls.length > 0 && secrets.length === 0) env.problem('TURN_SECRET is required when TURN_URLS is set');
+  if (!devMode) {
+    secrets.forEach((secret, index) => {
+      if (secret.length < TURN_SECRET_MIN_LENGTH) env.problem(`TURN_SECRET entry ${index + 1} must be at least ${TURN_SECRET_MIN_LENGTH} characters long`);
+    });
+  }
   for (const url of urls) if (!/^turns?:/.test(url)) env.problem(`TURN_URLS entry ${JSON.stringify(url)} must start with turn: or turns:`);
   const stunUrls = env.list('STUN_URLS');
   for (const url of stunUrls) if (!/^stuns?:/.test(url)) env.problem(`STUN_URLS entry ${JSON.stringify(url)} must start with stun: or stuns:`);
@@ -217,8 +227,9 @@ function readTurn(env: EnvReader, role: ProcessRole): TurnConfig {
     urls,
     stunUrls,
     secrets,
+    username: env.oneOf('TURN_USERNAME', 'suffix', ['suffix', 'peer']),
     usernameSuffix: env.matching('TURN_USERNAME_SUFFIX', 'turntls', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, underscore or dash'),
-    credentialTtlSeconds: env.integer('TURN_CREDENTIAL_TTL_SECONDS', 3600, 60, 7 * DAY),
+    credentialTtlSeconds: env.integer('TURN_CREDENTIAL_TTL_SECONDS', 3600, 60, DAY),
     candidatePoolSize: env.integer('ICE_CANDIDATE_POOL_SIZE', 5, 0, 255),
     transportPolicy: env.oneOf('ICE_TRANSPORT_POLICY', 'all', ['all', 'relay']),
   };
@@ -320,12 +331,13 @@ export function loadConfig(
   devSecret: () => string,
 ): Config {
   const env = new EnvReader(source);
+  const auth = role === 'session' || role === 'all-in-one' ? readAuth(env, role, devSecret) : undefined;
   const config: Config = {
     role,
     http: readHttp(env),
     session: readSession(env),
-    auth: role === 'session' || role === 'all-in-one' ? readAuth(env, role, devSecret) : undefined,
-    turn: readTurn(env, role),
+    auth,
+    turn: readTurn(env, role, auth?.mode === 'dev'),
     signaling: readSignaling(env),
     limits: readLimits(env),
     store: readStore(env),

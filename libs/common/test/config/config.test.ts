@@ -3,7 +3,7 @@ import { loadConfig, type ProcessRole } from '../../src/config/config.ts';
 import { cosmosClientOptions } from '../../src/adapters/cosmos/connection.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes';
-const base = { AUTH_JWT_SECRET: SECRET, TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 's' };
+const base = { AUTH_JWT_SECRET: SECRET, TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 't'.repeat(32) };
 const load = (env: Record<string, string>, role: ProcessRole = 'all-in-one') => loadConfig(env, role, () => 'dev-secret');
 
 function problemsOf(env: Record<string, string>, role: ProcessRole = 'all-in-one'): string[] {

@@ -12,12 +12,13 @@ export interface IceServersDeps {
 
 /**
  * GET /ice_servers: the first call when joining a room. Returns the ICE servers with TURN
- * credentials valid for TURN_CREDENTIAL_TTL_SECONDS, JSON-encoded into a JSON string as the
+ * credentials valid for TURN_CREDENTIAL_TTL_SECONDS (named for the caller under
+ * TURN_USERNAME=peer), JSON-encoded into a JSON string as the
  * existing clients expect.
  */
 export function iceServers({ turn, clock, credentialsIssued }: IceServersDeps) {
   return (_req: Request, res: Response): void => {
-    const document = iceConfig(turn, clock.now());
+    const document = iceConfig(turn, res.locals.session.uuid, clock.now());
     if (turn.urls.length > 0) credentialsIssued.inc();
     res.set('Cache-Control', 'no-store').json(JSON.stringify(document));
   };
