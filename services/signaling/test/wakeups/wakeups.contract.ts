@@ -27,7 +27,10 @@ class Counts {
 /** What every Wakeups adapter must do, whatever carries the hints. */
 /** `crosses`: whether two `open`s are two replicas that can wake each other (not so inside one process). */
 export function runWakeupsContract(name: string, crosses: boolean, factory: () => Promise<WakeupsTransport>): void {
-  const crossing = crosses ? test : test.skip;
+  // Inside one process there is no other replica: those cases are not part of its contract, not skipped.
+  const crossing = (title: string, body: () => Promise<void>): void => {
+    if (crosses) test(title, body);
+  };
   describe(`Wakeups contract: ${name}`, () => {
     let transport: WakeupsTransport;
     const opened: Wakeups[] = [];
