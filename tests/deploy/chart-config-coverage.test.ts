@@ -35,6 +35,7 @@ function variablesTheConfigReads(): string[] {
 /** Values the chart leaves out of the ConfigMaps while empty: given here so their mapping shows. */
 const OPTIONAL_VALUES = [
   'config.corsOrigins={https://app.example.com}',
+  'config.publicUrl=https://signal.example.com',
   'sessionCookie.domain=example.com',
   'session.auth.issuer=https://issuer.example.com/',
   'session.auth.audience=signal',

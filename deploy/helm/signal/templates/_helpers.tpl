@@ -455,6 +455,7 @@ change restarts only the services it concerns.
   "RATE_LIMIT_PER_SESSION_PER_MINUTE" $v.config.rateLimitPerSessionPerMinute
   "HTTP_IDLE_TIMEOUT_SECONDS" $v.config.httpIdleTimeoutSeconds
   "HTTP_MAX_CONNECTIONS" $v.config.httpMaxConnections
+  "PUBLIC_URL" $v.config.publicUrl
   "SESSION_COOKIE_ID" $v.sessionCookie.id
   "SESSION_COOKIE_SECURE" $v.sessionCookie.secure
   "SESSION_COOKIE_DOMAIN" $v.sessionCookie.domain

@@ -23,6 +23,8 @@ export interface HttpConfig {
   idleTimeoutSeconds: number;
   /** Open connections per process; the ones beyond are closed at once. */
   maxConnections: number;
+  /** Where clients reach this deployment, without a trailing slash; undefined: not configured. */
+  publicUrl: string | undefined;
 }
 
 export interface SessionConfig {
@@ -135,7 +137,19 @@ function readHttp(env: EnvReader): HttpConfig {
     replicaName: env.string('POD_NAME', hostname()),
     idleTimeoutSeconds: env.integer('HTTP_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
     maxConnections: env.integer('HTTP_MAX_CONNECTIONS', 12_000, 1, 1_000_000),
+    publicUrl: readPublicUrl(env),
   };
+}
+
+function readPublicUrl(env: EnvReader): string | undefined {
+  const value = env.optionalString('PUBLIC_URL');
+  if (value === undefined) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || /[?#]/.test(value)) {
+    env.problem(`PUBLIC_URL=${JSON.stringify(value)} must be an absolute http(s) URL without query, fragment or credentials, e.g. https://signal.example.com`);
+    return undefined;
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /**

@@ -2,26 +2,22 @@ import type { Request, Response } from 'express';
 import { buildOpenApiDocument, type DocumentOptions } from '../api/openapi-document.ts';
 import type { Config } from '../config/config.ts';
 
-/** What the served document takes from configuration. */
-export const documentOptionsOf = ({ signaling, session }: Config): Omit<DocumentOptions, 'serverUrl'> => ({
+/**
+ * What the served document takes from configuration. The server is PUBLIC_URL, or the relative '/'
+ * ("where this document came from"), never the request's Host or X-Forwarded-Host: a document a
+ * cache or a client generator stores must not name an origin the requester chose.
+ */
+export const documentOptionsOf = ({ signaling, session, http }: Config): DocumentOptions => ({
   sdpMaxBytes: signaling.sdpMaxBytes,
   longPollMaxSeconds: signaling.longPollMaxSeconds,
   cookieName: session.cookieName,
+  serverUrl: http.publicUrl ?? '/',
 });
 
-/**
- * GET /openapi.json: the document for this deployment's limits and cookie, with the server it was
- * asked from (behind a trusted proxy, the client's scheme and host), so that generated clients
- * call the right origin.
- */
-export function serveOpenApi(options: Omit<DocumentOptions, 'serverUrl'>) {
-  const document = buildOpenApiDocument({ ...options, serverUrl: '/' });
-  // One origin in practice: keep the last body instead of serialising the document per request.
-  let last = { origin: '', body: '' };
-  return (req: Request, res: Response): void => {
-    // Without a Host header (HTTP/1.0) the relative '/' means "where this document came from".
-    const origin = req.host === undefined ? '/' : `${req.protocol}://${req.host}`;
-    if (last.origin !== origin) last = { origin, body: JSON.stringify({ ...document, servers: [{ ...document.servers[0], url: origin }] }) };
-    res.type('application/json').send(last.body);
+/** GET /openapi.json: the document for this deployment's limits, cookie and public URL. */
+export function serveOpenApi(options: DocumentOptions) {
+  const body = JSON.stringify(buildOpenApiDocument(options));
+  return (_req: Request, res: Response): void => {
+    res.type('application/json').send(body);
   };
 }
