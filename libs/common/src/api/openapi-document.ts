@@ -131,10 +131,10 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
         get: {
           operationId: 'logout',
           summary: 'End the session (with all=true, every session of the user) and clear its cookie',
-          description: 'The session ends on every replica at once; a 200 has an empty body.',
+          description: 'The session ends on every replica at once; a 200 has an empty body. With all=true, a request a browser marks as coming from another site (Sec-Fetch-Site) is 403.',
           security: COOKIE,
           parameters: parametersOf(LogoutQuery, 'query'),
-          responses: { 200: { description: 'Logged out; empty body' }, ...errors([400, 401, 429, 503], { 401: seedExamples.failedLogout }) },
+          responses: { 200: { description: 'Logged out; empty body' }, ...errors([400, 401, 403, 429, 503], { 401: seedExamples.failedLogout }) },
         },
       },
       '/offer': { get: getSdp('offer'), post: postSdp('offer') },

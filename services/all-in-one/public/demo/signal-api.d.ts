@@ -31,7 +31,7 @@ export interface paths {
         };
         /**
          * End the session (with all=true, every session of the user) and clear its cookie
-         * @description The session ends on every replica at once; a 200 has an empty body.
+         * @description The session ends on every replica at once; a 200 has an empty body. With all=true, a request a browser marks as coming from another site (Sec-Fetch-Site) is 403.
          */
         get: operations["logout"];
         put?: never;
@@ -369,6 +369,15 @@ export interface operations {
                      *       "body": "Failed to logout"
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for this session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
