@@ -15,6 +15,7 @@ beforeAll(() => {
 /** Read by the config, not set by the chart, and why. */
 const NOT_SET_BY_CHART: Record<string, string> = {
   MEMORY_STORE_MAX_MB: 'the chart always runs STORE=cosmos; the budget bounds the memory store only',
+  MEMORY_STORE_USER_SHARE_PERCENT: 'a share of MEMORY_STORE_MAX_MB: the memory store only, which the chart never runs',
   LONGPOLL_MAX_PER_SESSION: 'old name of LONGPOLL_MAX_PER_USER, read only when the new one is unset',
   SERVICEBUS_SUBSCRIPTION: 'each pod creates its own subscription; set through extraEnv for credentials without Manage rights',
   AUTH_JWT_SECRET: 'one of three key sources: rendered only when secrets.jwtSecret is given (minimal values use jwksUrl)',

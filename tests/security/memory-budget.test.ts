@@ -17,7 +17,7 @@ async function gauge(url: string, name: string): Promise<number> {
 }
 
 test('past MEMORY_STORE_MAX_MB writes are 503 Storage full; nothing accepted is evicted; the metric shows use against the budget; expiry makes room', async () => {
-  await withSignal({ MEMORY_STORE_MAX_MB: '2', SDP_TTL_SECONDS: '60' }, async (signal) => {
+  await withSignal({ MEMORY_STORE_MAX_MB: '2', MEMORY_STORE_USER_SHARE_PERCENT: '100', SDP_TTL_SECONDS: '60' }, async (signal) => {
     const sender = await login(signal.url);
     const accepted: string[] = [];
     let refused: Response | undefined;
@@ -56,7 +56,7 @@ test('past MEMORY_STORE_MAX_MB writes are 503 Storage full; nothing accepted is 
 });
 
 test('accepted SDPs stay readable while the store is full', async () => {
-  await withSignal({ MEMORY_STORE_MAX_MB: '1' }, async (signal) => {
+  await withSignal({ MEMORY_STORE_MAX_MB: '1', MEMORY_STORE_USER_SHARE_PERCENT: '100' }, async (signal) => {
     const [alice, bob] = [await login(signal.url), await login(signal.url)];
     expect((await post(signal.url, '/offer', alice.cookie, { to: bob.uuid, sdp: SDP, room: ROOM })).status).toBe(200);
     let status = 200;

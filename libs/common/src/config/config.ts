@@ -99,7 +99,8 @@ export interface ServiceBusConfig {
   subscription: string | undefined;
 }
 
-export type StoreConfig = { kind: 'memory'; maxBytes: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
+/** `maxBytesPerUser`: one user's share of `maxBytes` (sessions and the SDPs they sent or wait for). */
+export type StoreConfig = { kind: 'memory'; maxBytes: number; maxBytesPerUser: number } | { kind: 'cosmos'; cosmos: CosmosConfig };
 /**
  * Where a signaling replica takes wake-ups from the others (HTTP on `port`, reached at
  * `advertiseHost`). `secrets`: the first signs wake-ups, every one is accepted (rotation, as with TURN_SECRET).
@@ -281,7 +282,10 @@ function readRegions(env: EnvReader): string[] {
 
 function readStore(env: EnvReader): StoreConfig {
   const kind = env.oneOf('STORE', 'memory', ['memory', 'cosmos']);
-  if (kind === 'memory') return { kind, maxBytes: env.integer('MEMORY_STORE_MAX_MB', 256, 1, 65_536) * 1024 * 1024 };
+  if (kind === 'memory') {
+    const maxBytes = env.integer('MEMORY_STORE_MAX_MB', 256, 1, 65_536) * 1024 * 1024;
+    return { kind, maxBytes, maxBytesPerUser: Math.floor((maxBytes * env.integer('MEMORY_STORE_USER_SHARE_PERCENT', 5, 1, 100)) / 100) };
+  }
   const endpoint = env.required('COSMOS_ENDPOINT', 'when STORE=cosmos');
   if (endpoint !== '' && !/^https?:\/\//.test(endpoint)) env.problem('COSMOS_ENDPOINT must be an http(s) URL');
   return {

@@ -29,7 +29,7 @@ export interface Stores {
  */
 export async function createStores(config: StoreConfig, clock: Clock, metrics: Metrics): Promise<Stores> {
   if (config.kind === 'memory') {
-    const budget = new ByteBudget(config.maxBytes, clock);
+    const budget = new ByteBudget(config.maxBytes, clock, config.maxBytesPerUser);
     metrics.measureMemoryStoreWith(budget);
     const sessions = new InstrumentedSessionStore(new MemorySessionStore(clock, budget), metrics, 'memory');
     return { sessions, backing: { kind: 'memory', budget }, close: () => sessions.close() };

@@ -31,7 +31,7 @@ test('defaults', () => {
   expect(config.http).toMatchObject({ idleTimeoutSeconds: 30, maxConnections: 12_000 });
   expect(config.turn).toMatchObject({ usernameSuffix: 'turntls', credentialTtlSeconds: 3600, candidatePoolSize: 5, transportPolicy: 'all' });
   expect(config.signaling).toMatchObject({ sdpTtlSeconds: 300, sdpMaxBytes: 65_536, longPollMaxSeconds: 25, longPollMaxPerUser: 64 });
-  expect(config.store).toEqual({ kind: 'memory', maxBytes: 256 * 1024 * 1024 });
+  expect(config.store).toEqual({ kind: 'memory', maxBytes: 256 * 1024 * 1024, maxBytesPerUser: Math.floor(0.05 * 256 * 1024 * 1024) });
   expect(config.bus).toEqual({ kind: 'memory' });
   expect(config.auth).toMatchObject({ mode: 'secret', algorithms: ['HS256', 'HS384', 'HS512'], maxAgeSeconds: 86_400 });
   expect(load({ AUTH_JWKS_URL: 'https://keys.example/jwks.json', AUTH_JWT_SECRET: '' }).auth).toMatchObject({ mode: 'jwks', refreshSeconds: 60 });

@@ -45,8 +45,9 @@ export class MemorySdpStore implements SdpStore {
 
   constructor(clock: Clock, budget?: ByteBudget) {
     this.#clock = clock;
-    this.#slots = new ExpiringMap(clock, { budget });
-    this.#offers = new ExpiringMap(clock, { budget });
+    // A slot counts against its sender's share, or while it holds only waiters, the waiting addressee's.
+    this.#slots = new ExpiringMap(clock, { budget, ownerOf: (key, { record }) => record?.from ?? key.slice(key.lastIndexOf('|') + 1) });
+    this.#offers = new ExpiringMap(clock, { budget, ownerOf: (key) => key.split('|').at(-2) });
   }
 
   async put(record: SdpRecord): Promise<SdpWrite> {

@@ -27,21 +27,31 @@ function fieldBytes(value: unknown): number {
   return total;
 }
 
+/** What an entry holds of the budget, and whose share it counts against (none: the total only). */
+export interface Charge {
+  bytes: number;
+  owner: string | undefined;
+}
+
 /**
  * MEMORY_STORE_MAX_MB shared by the in-memory session and SDP stores. A write that would go past
  * it is refused (StorageFullError) rather than evicting anything accepted: an SDP a peer has not
  * read yet or a live session is never dropped early. Before refusing, expired entries still in
- * memory are reclaimed.
+ * memory are reclaimed. Each owner (a user) may hold at most `ownerLimit` of it, so one user's
+ * writes are refused while everyone else still has room to log in and exchange SDPs.
  */
 export class ByteBudget {
   readonly limit: number;
+  readonly ownerLimit: number;
   readonly #clock: Clock;
   #used = 0;
+  readonly #byOwner = new Map<string, number>();
   readonly #reclaimers: (() => void)[] = [];
   #reclaimedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(limitBytes: number, clock: Clock) {
+  constructor(limitBytes: number, clock: Clock, ownerLimitBytes = limitBytes) {
     this.limit = limitBytes;
+    this.ownerLimit = ownerLimitBytes;
     this.#clock = clock;
   }
 
@@ -49,25 +59,48 @@ export class ByteBudget {
     return this.#used;
   }
 
+  usedBy(owner: string): number {
+    return this.#byOwner.get(owner) ?? 0;
+  }
+
   /** Registers a way to drop expired entries, tried when a write does not fit. */
   reclaimWith(reclaim: () => void): void {
     this.#reclaimers.push(reclaim);
   }
 
-  /** Accounts for `bytes` more (fewer when negative), or throws StorageFullError when they do not fit. */
-  take(bytes: number): void {
-    if (bytes > 0 && this.#used + bytes > this.limit) {
+  /**
+   * Replaces what an entry held (`previous`, if any) by `next`, or throws StorageFullError and
+   * changes nothing when `next` does not fit in the total or in its owner's share.
+   */
+  replace(previous: Charge | undefined, next: Charge): void {
+    if (!this.#fits(previous, next)) {
       const now = this.#clock.now();
       if (now - this.#reclaimedAt >= RECLAIM_INTERVAL_MS) {
         this.#reclaimedAt = now;
         for (const reclaim of this.#reclaimers) reclaim();
       }
-      if (this.#used + bytes > this.limit) throw new StorageFullError();
+      if (!this.#fits(previous, next)) throw new StorageFullError();
     }
-    this.#used += bytes;
+    if (previous !== undefined) this.give(previous);
+    this.#add(next.owner, next.bytes);
   }
 
-  give(bytes: number): void {
-    this.#used -= bytes;
+  give(charge: Charge): void {
+    this.#add(charge.owner, -charge.bytes);
+  }
+
+  #fits(previous: Charge | undefined, next: Charge): boolean {
+    const freed = (owner: string | undefined) => (previous !== undefined && previous.owner === owner ? previous.bytes : 0);
+    if (next.bytes <= freed(next.owner)) return true;
+    if (this.#used - (previous?.bytes ?? 0) + next.bytes > this.limit) return false;
+    return next.owner === undefined || this.usedBy(next.owner) - freed(next.owner) + next.bytes <= this.ownerLimit;
+  }
+
+  #add(owner: string | undefined, bytes: number): void {
+    this.#used += bytes;
+    if (owner === undefined) return;
+    const held = this.usedBy(owner) + bytes;
+    if (held === 0) this.#byOwner.delete(owner);
+    else this.#byOwner.set(owner, held);
   }
 }

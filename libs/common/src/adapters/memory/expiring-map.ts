@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import { approximateBytes, type ByteBudget } from './byte-budget.ts';
+import { approximateBytes, type ByteBudget, type Charge } from './byte-budget.ts';
 
 interface Expiring {
   expiresAt: number;
@@ -18,6 +18,8 @@ function frozenCopy<V>(value: V): V {
 export interface ExpiringMapOptions<V> {
   /** Shared byte budget: a `set` that does not fit throws StorageFullError and stores nothing. */
   budget?: ByteBudget;
+  /** Whose share of the budget an entry counts against (the user who caused the write). */
+  ownerOf?: (key: string, value: V) => string | undefined;
   /** Told of every entry that leaves (deleted, or found expired), not of one replaced by `set`. */
   onRemove?: (key: string, value: V) => void;
   sweepIntervalMs?: number;
@@ -32,15 +34,17 @@ export interface ExpiringMapOptions<V> {
  */
 export class ExpiringMap<V extends Expiring> {
   readonly #entries = new Map<string, V>();
-  readonly #sizes = new Map<string, number>();
+  readonly #charges = new Map<string, Charge>();
   readonly #clock: Clock;
   readonly #budget: ByteBudget | undefined;
+  readonly #ownerOf: ((key: string, value: V) => string | undefined) | undefined;
   readonly #onRemove: ((key: string, value: V) => void) | undefined;
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(clock: Clock, options: ExpiringMapOptions<V> = {}) {
     this.#clock = clock;
     this.#budget = options.budget;
+    this.#ownerOf = options.ownerOf;
     this.#onRemove = options.onRemove;
     this.#budget?.reclaimWith(() => this.sweep());
     this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000);
@@ -50,9 +54,9 @@ export class ExpiringMap<V extends Expiring> {
   set(key: string, value: V): void {
     const copy = frozenCopy(value);
     if (this.#budget !== undefined) {
-      const bytes = approximateBytes(key, copy);
-      this.#budget.take(bytes - (this.#sizes.get(key) ?? 0));
-      this.#sizes.set(key, bytes);
+      const charge = { bytes: approximateBytes(key, copy), owner: this.#ownerOf?.(key, copy) };
+      this.#budget.replace(this.#charges.get(key), charge);
+      this.#charges.set(key, charge);
     }
     this.#entries.set(key, copy);
   }
@@ -91,10 +95,10 @@ export class ExpiringMap<V extends Expiring> {
 
   #remove(key: string, value: V): void {
     this.#entries.delete(key);
-    const bytes = this.#sizes.get(key);
-    if (bytes !== undefined) {
-      this.#sizes.delete(key);
-      this.#budget?.give(bytes);
+    const charge = this.#charges.get(key);
+    if (charge !== undefined) {
+      this.#charges.delete(key);
+      this.#budget?.give(charge);
     }
     this.#onRemove?.(key, value);
   }

@@ -10,7 +10,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #byUser = new Map<string, Set<string>>();
 
   constructor(clock: Clock, budget?: ByteBudget) {
-    this.#sessions = new ExpiringMap(clock, { budget, onRemove: (id, session) => this.#unlist(session.uuid, id) });
+    this.#sessions = new ExpiringMap(clock, { budget, ownerOf: (_id, session) => session.uuid, onRemove: (id, session) => this.#unlist(session.uuid, id) });
   }
 
   async create(session: Session): Promise<void> {
