@@ -10,6 +10,7 @@ import {
   type EventPayloads,
 } from '../ports/broadcasts.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { errorSummary, RepeatedLog } from '../observability/repeated-log.ts';
 import { injectTraceparent, withRemoteParent, withSpan } from '../observability/tracing.ts';
 
 type Listener<K extends EventKind> = (data: EventPayloads[K], event: EventEnvelope<K>) => void;
@@ -25,6 +26,8 @@ export class EventHub {
   readonly #clock: Clock;
   readonly #metrics: Metrics;
   readonly #logger: Logger;
+  /** A bus outage fails every publish alike: one warning when it starts, then one a minute per kind. */
+  readonly #publishFailures: RepeatedLog;
   readonly #origin: string;
   readonly #listeners = new Map<EventKind, Set<Listener<EventKind>>>();
   readonly #unsubscribe: () => void;
@@ -34,6 +37,7 @@ export class EventHub {
     this.#clock = options.clock;
     this.#metrics = options.metrics;
     this.#logger = options.logger;
+    this.#publishFailures = new RepeatedLog({ line: (fields, message) => options.logger.warn(fields, message) });
     this.#origin = `${options.replicaName}/${randomUUID()}`;
     this.#unsubscribe = this.#bus.subscribe((event) => this.#receive(event));
     this.#metrics.busConnected.set(this.#bus.status() === 'up' ? 1 : 0);
@@ -61,7 +65,7 @@ export class EventHub {
         this.#metrics.busPublished.inc({ kind, outcome: 'ok' });
       } catch (error) {
         this.#metrics.busPublished.inc({ kind, outcome: 'error' });
-        this.#logger.warn({ kind, err: error }, 'event not published to the bus; other replicas do not hear of it');
+        this.#publishFailures.record(kind, { kind, error: errorSummary(error) }, 'event not published to the bus; other replicas do not hear of it');
       }
     }, 'producer');
   }

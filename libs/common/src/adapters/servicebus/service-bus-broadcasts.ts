@@ -10,6 +10,7 @@ import {
 } from '@azure/service-bus';
 import { systemClock, type Clock } from '../../clock.ts';
 import { DependencyUnavailableError } from '../../errors.ts';
+import { errorSummary } from '../../observability/repeated-log.ts';
 import type { Broadcasts, BusStatus, EventEnvelope, EventKind } from '../../ports/broadcasts.ts';
 import { createAdministrationClient, type ServiceBusCredentials } from './administration-client.ts';
 import { fromServiceBusMessage, toServiceBusMessage } from './envelope-codec.ts';
@@ -250,7 +251,7 @@ export class ServiceBusBroadcasts implements Broadcasts {
     const code = isServiceBusError(error) ? error.code : error.name;
     if (code !== this.#lastReceiveError) {
       this.#lastReceiveError = code;
-      this.#options.logger.warn({ err: error, subscription: this.#wiring.subscription }, 'receiving events failed; retrying');
+      this.#options.logger.warn({ error: errorSummary(error), subscription: this.#wiring.subscription }, 'receiving events failed; retrying');
     }
     if (code === 'MessagingEntityNotFound') this.#recreateSubscription(error);
     else void this.#probe();
@@ -295,7 +296,7 @@ export class ServiceBusBroadcasts implements Broadcasts {
 
   #markDown(error: unknown): void {
     if (this.#closing) return;
-    if (this.#status.set('down')) this.#options.logger.warn({ err: error, topic: this.#wiring.topic }, 'Service Bus unreachable');
+    if (this.#status.set('down')) this.#options.logger.warn({ error: errorSummary(error), topic: this.#wiring.topic }, 'Service Bus unreachable');
   }
 
   async #shutdown(): Promise<void> {
