@@ -1,23 +1,12 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { systemClock } from '@signal/common/clock';
-import { createLogger } from '@signal/common/observability/logger';
 import { Metrics } from '@signal/common/observability/metrics';
 import { formatAddress, newInstance } from '../../src/wakeups/http/wakeup-address.ts';
 import { openWakeups } from '../../src/wakeups/open-wakeups.ts';
 import type { Wakeups } from '../../src/wakeups/wakeups.ts';
+import { capturedLogger } from '../../../../test-support/logs/captured-logger.ts';
 
-const lines: Array<Record<string, unknown>> = [];
-const logger = createLogger({
-  level: 'info',
-  service: 'signaling',
-  destination: new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>));
-      done();
-    },
-  }),
-});
+const { logger, lines } = capturedLogger('info', 'signaling');
 let wakeups: Wakeups;
 
 beforeAll(async () => {
@@ -32,6 +21,6 @@ test('wake-ups a peer does not acknowledge leave one warning, not one line each'
   // Nothing listens on port 1: every wake-up to it is dropped.
   const gone = formatAddress(newInstance(), '127.0.0.1', 1);
   for (let i = 0; i < 5; i += 1) await wakeups.wake([gone], { room: 'r', type: 'offer', from: 'a', to: 'b' });
-  const warnings = lines.filter((line) => line.level === 40);
+  const warnings = lines().filter((line) => line.level === 40);
   expect(warnings).toEqual([expect.objectContaining({ msg: 'wake-up not acknowledged; the waiter re-checks the store on its fallback timer', path: 'crossed' })]);
 });
