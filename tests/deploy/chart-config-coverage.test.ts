@@ -37,6 +37,7 @@ function variablesTheConfigReads(): string[] {
 const OPTIONAL_VALUES = [
   'config.corsOrigins={https://app.example.com}',
   'config.publicUrl=https://signal.example.com',
+  'config.trustProxyAddresses={10.240.0.0/16}',
   'sessionCookie.domain=example.com',
   'session.auth.issuer=https://issuer.example.com/',
   'session.auth.audience=signal',

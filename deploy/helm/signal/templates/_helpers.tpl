@@ -456,6 +456,9 @@ change restarts only the services it concerns.
   "HTTP_IDLE_TIMEOUT_SECONDS" $v.config.httpIdleTimeoutSeconds
   "HTTP_MAX_CONNECTIONS" $v.config.httpMaxConnections
   "PUBLIC_URL" $v.config.publicUrl
+  "HTTP_MAX_CONNECTIONS_PER_CLIENT" $v.config.httpMaxConnectionsPerClient
+  "HTTP_CLIENT_KEEP_ALIVE_SECONDS" $v.config.httpClientKeepAliveSeconds
+  "TRUST_PROXY_ADDRESSES" (join "," $v.config.trustProxyAddresses)
   "SESSION_COOKIE_ID" $v.sessionCookie.id
   "SESSION_COOKIE_SECURE" $v.sessionCookie.secure
   "SESSION_COOKIE_DOMAIN" $v.sessionCookie.domain

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { EnvReader } from './env-reader.ts';
 
@@ -25,6 +26,12 @@ export interface HttpConfig {
   maxConnections: number;
   /** Where clients reach this deployment, without a trailing slash; undefined: not configured. */
   publicUrl: string | undefined;
+  /** Open connections per client address; 0: no cap. The proxies' connections are not counted. */
+  maxConnectionsPerClient: number;
+  /** How long a client's (not a proxy's) connection may idle between requests. */
+  clientKeepAliveSeconds: number;
+  /** The peers that are trusted proxies, as IPs and CIDR ranges. */
+  proxyAddresses: string[];
 }
 
 export interface SessionConfig {
@@ -128,17 +135,41 @@ export interface Config {
 
 const DAY = 86_400;
 
+/**
+ * Where ingress controllers and load balancers reach pods from: the cluster's private networks.
+ * Behind TRUST_PROXY hops, peers there are taken for proxies unless TRUST_PROXY_ADDRESSES says who they are.
+ */
+const PRIVATE_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fc00::/7', '::1/128'];
+
+function readProxyAddresses(env: EnvReader, trustProxy: number): string[] {
+  const listed = env.list('TRUST_PROXY_ADDRESSES');
+  for (const entry of listed) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? 0 : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+    if (family === 0 || extra !== undefined || bits < 0 || bits > (family === 4 ? 32 : 128)) {
+      env.problem(`TRUST_PROXY_ADDRESSES entry ${JSON.stringify(entry)} must be an IP address or a CIDR range, e.g. 10.0.0.0/8`);
+    }
+  }
+  if (listed.length > 0) return listed;
+  return trustProxy > 0 ? PRIVATE_NETWORKS : [];
+}
+
 function readHttp(env: EnvReader): HttpConfig {
+  const trustProxy = env.integer('TRUST_PROXY', 0, 0, 10);
   return {
     port: env.integer('PORT', 8080, 0, 65_535),
     host: env.string('HOST', '0.0.0.0'),
     logLevel: env.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    trustProxy: env.integer('TRUST_PROXY', 0, 0, 10),
+    trustProxy,
     corsOrigins: env.list('CORS_ORIGINS'),
     replicaName: env.string('POD_NAME', hostname()),
     idleTimeoutSeconds: env.integer('HTTP_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
     maxConnections: env.integer('HTTP_MAX_CONNECTIONS', 12_000, 1, 1_000_000),
     publicUrl: readPublicUrl(env),
+    maxConnectionsPerClient: env.integer('HTTP_MAX_CONNECTIONS_PER_CLIENT', 500, 0, 1_000_000),
+    clientKeepAliveSeconds: env.integer('HTTP_CLIENT_KEEP_ALIVE_SECONDS', 5, 1, 65),
+    proxyAddresses: readProxyAddresses(env, trustProxy),
   };
 }
 

@@ -7,6 +7,7 @@ import { shutdownTracing } from '../observability/tracing.ts';
 import type { Config, ProcessRole } from '../config/config.ts';
 import { createPlatform, type Platform } from '../runtime/platform.ts';
 import { createApp, type ExtraRoutes, type ServiceModule } from './create-app.ts';
+import { guardConnectionSlots } from './connection-slots.ts';
 import { answerProtocolErrorsInEnvelope } from './protocol-errors.ts';
 import { serverOptions } from './server-options.ts';
 
@@ -54,6 +55,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const server = createServer(serverOptions(platform.config.http, platform.config.signaling.longPollMaxSeconds), app);
   // Past this, Node closes each new connection at once rather than run out of descriptors.
   server.maxConnections = maxConnections;
+  guardConnectionSlots(server, platform.config.http);
   server.listen(wanted, host);
   answerProtocolErrorsInEnvelope(server);
   await once(server, 'listening');
