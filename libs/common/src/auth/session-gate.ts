@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Session, SessionStore } from '../ports/session-store.ts';
 
 /**
- * Answers "which live session is this?" for every service, by store key (`sessionKeyOf`). With a cache
+ * Answers "which live session is this?" for every service, by store key (`presentedSession` asks with each cookie value). With a cache
  * (SESSION_CACHE_SECONDS > 0) a hit costs no store read; `revoke` is called for every
  * session.revoked event so a logout on any replica ends the session here too.
  */
