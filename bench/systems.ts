@@ -31,6 +31,8 @@ export function signalSpec(jwtSecret: string): Spec {
       STORE: 'memory',
       BUS: 'memory',
       AUTH_JWT_SECRET: jwtSecret,
+      AUTH_JWT_ISSUER: BENCH_ISSUER,
+      AUTH_JWT_AUDIENCE: BENCH_AUDIENCE,
       SESSION_COOKIE_SECURE: 'false',
       RATE_LIMIT_PER_IP_PER_MINUTE: '0',
       RATE_LIMIT_PER_SESSION_PER_MINUTE: '0',
@@ -45,10 +47,13 @@ export function signalSpec(jwtSecret: string): Spec {
   };
 }
 
+const BENCH_ISSUER = 'https://issuer.bench.invalid/';
+const BENCH_AUDIENCE = 'api://signal-bench';
+
 export const newJwtSecret = (): string => randomBytes(32).toString('hex');
 
 export function mintJwt(secret: string, name: string): string {
-  return jwt.sign({ sub: `bench-${name}`, name, uuid: randomUUID() }, secret, { algorithm: 'HS256', expiresIn: '1h' });
+  return jwt.sign({ sub: `bench-${name}`, name, uuid: randomUUID() }, secret, { algorithm: 'HS256', expiresIn: '1h', issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE });
 }
 
 /** How a harness gets a session on a server speaking Signal's protocol. */

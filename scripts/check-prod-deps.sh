@@ -100,6 +100,7 @@ check_service() {
   # the OpenTelemetry SDK too. Nothing listens on port 9: no span is exported (probes are untraced).
   (cd "$work/$service" && exec "${clean_env[@]}" PORT=0 HOST=127.0.0.1 LOG_LEVEL=info \
     AUTH_JWT_SECRET=prod-deps-check-secret-of-32-bytes-or-more \
+    AUTH_JWT_ISSUER=https://issuer.prod-deps-check.invalid/ AUTH_JWT_AUDIENCE=api://prod-deps-check \
     TURN_URLS=turn:127.0.0.1:3478 TURN_SECRET=prod-deps-check-secret-of-32-characters \
     OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 \
     node --disable-warning=ExperimentalWarning --import ./libs/common/src/observability/tracing-preload.ts \

@@ -8,7 +8,7 @@ import express from 'express';
 import { pino } from 'pino';
 import type { ServiceName } from '@signal/common/config/config';
 import { announce, linePrettifier, terminalDestination } from '@signal/all-in-one/dev-console';
-import { devTokenAndDemo } from '@signal/all-in-one/dev-routes';
+import { DEV_AUDIENCE, DEV_ISSUER, devTokenAndDemo } from '@signal/all-in-one/dev-routes';
 import { AFFINITIES, INGRESS_TIMEOUT_SECONDS, startIngressProxy, type Affinity, type IngressProxy } from './ingress-proxy.ts';
 import { portTaken } from './ingress-port.ts';
 import { launchCluster, type LaunchedCluster, type Pod } from './launcher.ts';
@@ -124,7 +124,7 @@ try {
   /** What the chart's ConfigMaps and Secret give each service; nothing else reaches a pod. */
   // With room affinity the chart's signaling.roomAffinity also makes signaling refuse POSTs without ?room.
   const signalingEnv: Record<string, string> = args.affinity === 'room' ? { ROOM_PARAM_REQUIRED: 'true' } : {};
-  const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret }, signaling: signalingEnv, ice: turn.env };
+  const podEnv: Record<ServiceName, Record<string, string>> = { session: { AUTH_JWT_SECRET: jwtSecret, AUTH_JWT_ISSUER: DEV_ISSUER, AUTH_JWT_AUDIENCE: DEV_AUDIENCE }, signaling: signalingEnv, ice: turn.env };
   const sink = await startTraceSink(args.traces);
   traces = sink;
   cluster = await launchCluster({

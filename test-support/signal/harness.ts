@@ -12,6 +12,9 @@ import { signalingService } from '@signal/signaling/app';
 
 export const JWT_SECRET = randomBytes(32).toString('base64');
 export const TURN_SECRET = 'test-turn-secret-of-thirty-two-chars';
+/** The issuer and audience every test token carries and every test instance pins. */
+export const TEST_ISSUER = 'https://issuer.signal.test/';
+export const TEST_AUDIENCE = 'api://signal-tests';
 
 /** The environment tests run Signal with; each test may override any variable. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -21,6 +24,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     LOG_LEVEL: 'silent',
     SESSION_COOKIE_SECURE: 'false',
     AUTH_JWT_SECRET: JWT_SECRET,
+    AUTH_JWT_ISSUER: TEST_ISSUER,
+    AUTH_JWT_AUDIENCE: TEST_AUDIENCE,
     TURN_URLS: 'turns:turn-east.example.test:443,turn:turn-west.example.test:3478',
     TURN_SECRET,
     RATE_LIMIT_PER_IP_PER_MINUTE: '0',
@@ -54,6 +59,8 @@ export function tokenFor(claims: Record<string, unknown> = {}, options: jwt.Sign
   return jwt.sign({ sub: `user-${randomUUID()}`, name: 'Test User', uuid: randomUUID(), ...claims }, JWT_SECRET, {
     algorithm: 'HS256',
     expiresIn: '10m',
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
     ...options,
   });
 }

@@ -45,7 +45,7 @@ test('through a pipe, dev mode prints JSON lines only, the banner among them', a
 });
 
 test('outside dev mode a terminal still gets JSON lines and no banner (production unchanged)', async () => {
-  const terminal = runInTerminal([process.execPath, ...ALL_IN_ONE], { ...BASE_ENV, AUTH_JWT_SECRET: 'a-production-secret-of-32-bytes-or-more' });
+  const terminal = runInTerminal([process.execPath, ...ALL_IN_ONE], { ...BASE_ENV, AUTH_JWT_SECRET: 'a-production-secret-of-32-bytes-or-more', AUTH_JWT_ISSUER: 'https://issuer.example/', AUTH_JWT_AUDIENCE: 'api://signal' });
   try {
     await terminal.printed('"msg":"listening"');
     expect(terminal.output()).not.toContain('dev token');

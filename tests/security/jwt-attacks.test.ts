@@ -81,10 +81,12 @@ interface Mode {
 
 const jwks = new JwksServer();
 const ISSUER_ENV = { AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE };
+/** The JWKS stand-ins serve plain http on loopback. */
+const JWKS_ENV = { ...ISSUER_ENV, AUTH_JWT_SECRET: undefined, AUTH_JWKS_ALLOW_HTTP_FOR_TESTS: 'true' };
 const MODES: Mode[] = [
   { name: 'AUTH_JWT_SECRET', env: () => ({ ...ISSUER_ENV }), header: { alg: 'HS256', typ: 'JWT' }, sign: hmac(JWT_SECRET) },
   { name: 'AUTH_JWT_PUBLIC_KEY', env: () => ({ ...ISSUER_ENV, AUTH_JWT_SECRET: undefined, AUTH_JWT_PUBLIC_KEY: PUBLIC_PEM }), header: { alg: 'RS256', typ: 'JWT' }, sign: rsa(privateKey) },
-  { name: 'AUTH_JWKS_URL', env: () => ({ ...ISSUER_ENV, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwks.url }), header: { alg: 'RS256', typ: 'JWT', kid: KID }, sign: rsa(privateKey) },
+  { name: 'AUTH_JWKS_URL', env: () => ({ ...JWKS_ENV, AUTH_JWKS_URL: jwks.url }), header: { alg: 'RS256', typ: 'JWT', kid: KID }, sign: rsa(privateKey) },
 ];
 
 beforeAll(() => jwks.start());
@@ -142,20 +144,20 @@ describe.each(MODES)('with $name', (mode) => {
   });
 });
 
-test('without AUTH_JWT_ISSUER an iss holding a lone surrogate is 401, not 500 (the peer id derivation never sees it)', async () => {
-  const signal = await startSignal({ role: 'session' });
+test('an iss holding a lone surrogate is 401, not 500 (it never matches the pinned issuer, so the peer id derivation never sees it)', async () => {
+  const signal = await startSignal({ role: 'session', env: ISSUER_ENV });
   try {
     const token = compact({ alg: 'HS256', typ: 'JWT' }, claims({ iss: 'https://login.example.test/\ud83d', uuid: undefined }), hmac(JWT_SECRET));
-    expect(await loginWith(signal, token)).toEqual({ status: 401, body: { body: 'Invalid token: malformed claim' }, cookie: null, retryAfter: null });
+    expect(await loginWith(signal, token)).toEqual({ status: 401, body: { body: 'Invalid token: wrong issuer' }, cookie: null, retryAfter: null });
   } finally {
     await signal.shutdown();
   }
 });
 
 test('AUTH_JWT_MAX_AGE_SECONDS bounds the token life: an hour-long token is refused at 1800', async () => {
-  const signal = await startSignal({ role: 'session', env: { AUTH_JWT_MAX_AGE_SECONDS: '1800' } });
+  const signal = await startSignal({ role: 'session', env: { ...ISSUER_ENV, AUTH_JWT_MAX_AGE_SECONDS: '1800' } });
   try {
-    const sign = (lifetime: number) => compact({ alg: 'HS256', typ: 'JWT' }, claims({ iss: undefined, aud: undefined, exp: now() + lifetime }), hmac(JWT_SECRET));
+    const sign = (lifetime: number) => compact({ alg: 'HS256', typ: 'JWT' }, claims({ exp: now() + lifetime }), hmac(JWT_SECRET));
     expect((await loginWith(signal, sign(3600))).body).toEqual({ body: 'Invalid token: lifetime too long' });
     expect((await loginWith(signal, sign(1800))).status).toBe(200);
   } finally {
@@ -173,7 +175,7 @@ describe('JWKS lock-out: unknown kids cost the attacker a 401 and nothing else',
   test('one refresh per interval serves every unknown kid; a rotated key works on its first login after the interval; cached keys outlive a JWKS outage', async () => {
     const keys = new JwksServer();
     await keys.start();
-    const signal = await startSignal({ role: 'session', env: { ...ISSUER_ENV, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: keys.url, AUTH_JWKS_REFRESH_SECONDS: String(REFRESH_SECONDS) } });
+    const signal = await startSignal({ role: 'session', env: { ...JWKS_ENV, AUTH_JWKS_URL: keys.url, AUTH_JWKS_REFRESH_SECONDS: String(REFRESH_SECONDS) } });
     const clock = signal.clock as ManualClock;
     try {
       // The red team's flood: far more unknown kids than jwks-rsa's 10 fetches a minute.
@@ -217,7 +219,7 @@ describe('JWKS lock-out: unknown kids cost the attacker a 401 and nothing else',
 
 describe('key set fetched from AUTH_JWKS_URL', () => {
   test('a kid the key set does not hold is 401', async () => {
-    const signal = await startSignal({ role: 'session', env: { ...ISSUER_ENV, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwks.url } });
+    const signal = await startSignal({ role: 'session', env: { ...JWKS_ENV, AUTH_JWKS_URL: jwks.url } });
     try {
       const res = await loginWith(signal, compact({ alg: 'RS256', typ: 'JWT', kid: 'no-such-key' }, claims(), rsa(privateKey)));
       expect(res).toEqual({ status: 401, body: { body: 'Invalid token: unknown signing key' }, cookie: null, retryAfter: null });
@@ -229,7 +231,7 @@ describe('key set fetched from AUTH_JWKS_URL', () => {
   test('while the JWKS server is down login is 503 with Retry-After; when it returns, login works after Retry-After without a restart', async () => {
     const keys = new JwksServer();
     await keys.start();
-    const signal = await startSignal({ role: 'session', env: { ...ISSUER_ENV, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: keys.url } });
+    const signal = await startSignal({ role: 'session', env: { ...JWKS_ENV, AUTH_JWKS_URL: keys.url } });
     try {
       await keys.stop();
       const token = () => compact({ alg: 'RS256', typ: 'JWT', kid: KID }, claims(), rsa(privateKey));

@@ -6,7 +6,9 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Platform } from '@signal/common/runtime/platform';
 
 const DEMO_DIR = fileURLToPath(new URL('../public/demo/', import.meta.url));
-const DEV_ISSUER = 'signal-dev';
+/** What /dev/token's tokens carry, for a session service that pins them (the local cluster's). */
+export const DEV_ISSUER = 'signal-dev';
+export const DEV_AUDIENCE = 'signal-dev';
 const DEV_NAMESPACE = '6f1d8f54-3f0e-4d3c-9a43-6a0d5c0b7e21';
 const NAME = /^[A-Za-z0-9 ._-]{1,64}$/;
 
@@ -39,7 +41,7 @@ export function devTokenAndDemo(options: { secret: string; cookieSecure: boolean
       const token = jwt.sign(
         { sub: subject, name, preferred_username: `${subject}@dev.local`, uuid: uuidv5(subject, DEV_NAMESPACE) },
         options.secret,
-        { algorithm: 'HS256', expiresIn: '1h', issuer: DEV_ISSUER },
+        { algorithm: 'HS256', expiresIn: '1h', issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
       );
       res.set('Cache-Control', 'no-store').json({ token });
     });

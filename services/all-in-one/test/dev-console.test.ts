@@ -17,7 +17,7 @@ function output(isTTY: boolean): Writable & { isTTY: boolean; text(): string } {
 }
 
 const devConfig = loadConfig({}, 'all-in-one', () => 'x'.repeat(43));
-const productionConfig = loadConfig({ AUTH_JWT_SECRET: 's'.repeat(32) }, 'all-in-one', () => 'unused');
+const productionConfig = loadConfig({ AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWT_ISSUER: 'https://issuer.example/', AUTH_JWT_AUDIENCE: 'api://signal' }, 'all-in-one', () => 'unused');
 const banner = { title: 'Signal (dev mode)', url: 'http://localhost:8080', metrics: { 'all-in-one': 'http://localhost:8080/metrics' } };
 
 test('dev mode at a terminal logs human-readable lines', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ManualClock } from '@signal/common/clock';
 import { sessionKey } from '@signal/common/auth/session-key';
-import { get, JWT_SECRET, login, startSignal, tokenFor, type TestSignal } from '../../../test-support/signal/harness.ts';
+import { get, JWT_SECRET, login, startSignal, TEST_AUDIENCE, TEST_ISSUER, tokenFor, type TestSignal } from '../../../test-support/signal/harness.ts';
 
 let signal: TestSignal;
 const clock = new ManualClock(Date.now());
@@ -61,7 +61,7 @@ test.each([
   ['a token signed with another secret', jwt.sign({ sub: 'x' }, 'another-secret-that-is-32-bytes-long!!', { algorithm: 'HS256' }), 'Invalid token: bad signature'],
   ['an expired token', tokenFor({}, { expiresIn: -120 }), 'Token expired'],
   ['a token not valid yet', tokenFor({}, { notBefore: 600 }), 'Token not yet valid'],
-  ['a token without subject', jwt.sign({ name: 'x' }, JWT_SECRET, { algorithm: 'HS256', expiresIn: '10m' }), 'Token has no subject'],
+  ['a token without subject', jwt.sign({ name: 'x' }, JWT_SECRET, { algorithm: 'HS256', expiresIn: '10m', issuer: TEST_ISSUER, audience: TEST_AUDIENCE }), 'Token has no subject'],
 ])('%s is refused with 401', async (_case, token, message) => {
   const res = await loginWith(token);
   expect(res.status).toBe(401);

@@ -6,6 +6,9 @@ import { ensureCoturn } from '../../../test-support/coturn/coturn.ts';
 import { sessionFetch, type SessionFetch, type SessionFetchOptions } from './session-fetch.ts';
 import { startSignal, type SignalServer } from './signal-server.ts';
 
+const E2E_ISSUER = 'https://issuer.e2e.invalid/';
+const E2E_AUDIENCE = 'api://signal-e2e';
+
 export interface Stack {
   coturn: Coturn;
   signal: SignalServer;
@@ -34,7 +37,7 @@ export async function startStack(options: { devMode?: boolean; env?: Record<stri
       ICE_TRANSPORT_POLICY: 'relay',
       RATE_LIMIT_PER_IP_PER_MINUTE: '0',
       RATE_LIMIT_PER_SESSION_PER_MINUTE: '0',
-      ...(jwtSecret ? { AUTH_JWT_SECRET: jwtSecret } : {}),
+      ...(jwtSecret ? { AUTH_JWT_SECRET: jwtSecret, AUTH_JWT_ISSUER: E2E_ISSUER, AUTH_JWT_AUDIENCE: E2E_AUDIENCE } : {}),
       ...options.env,
     });
   } catch (error) {
@@ -66,7 +69,7 @@ export async function logIn(
 ): Promise<TestUser> {
   if (!stack.jwtSecret) throw new Error('logIn needs a stack with AUTH_JWT_SECRET (not dev mode)');
   const uuid = randomUUID();
-  const token = jwt.sign({ sub: `${name}-${uuid}`, name, uuid }, stack.jwtSecret, { algorithm: 'HS256', expiresIn: '10m' });
+  const token = jwt.sign({ sub: `${name}-${uuid}`, name, uuid }, stack.jwtSecret, { algorithm: 'HS256', expiresIn: '10m', issuer: E2E_ISSUER, audience: E2E_AUDIENCE });
   const { fetch, requests, sent } = sessionFetch(wire);
   const client = new SignalClient({ baseUrl: stack.signal.baseUrl, fetch, ...options });
   const session = await client.login(token);

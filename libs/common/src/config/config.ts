@@ -232,6 +232,12 @@ function readAuth(env: EnvReader, role: ProcessRole, devSecret: () => string): A
   };
   const given = [secret, publicKey, jwksUrl].filter((v) => v !== undefined).length;
   if (given > 1) env.problem('set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL');
+  if (given > 0) {
+    // Without both pins any token the key signs is accepted, and a multi-tenant issuer's keys
+    // (Entra ID's, say) sign every tenant's tokens for every app.
+    if (common.issuer === undefined) env.problem('AUTH_JWT_ISSUER is required with a configured key (the issuer, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0)');
+    if (common.audience === undefined) env.problem("AUTH_JWT_AUDIENCE is required with a configured key (Signal's application id, e.g. api://<client-id> or the client id)");
+  }
   const hmac = JWT_ALGORITHMS.filter((a) => a.startsWith('HS'));
   const asymmetric = JWT_ALGORITHMS.filter((a) => !a.startsWith('HS'));
   if (secret !== undefined) {
@@ -243,7 +249,9 @@ function readAuth(env: EnvReader, role: ProcessRole, devSecret: () => string): A
     return { mode: 'public-key', publicKey: publicKey.replaceAll('\\n', '\n'), algorithms: readAlgorithms(env, asymmetric, [...asymmetric]), ...common };
   }
   if (jwksUrl !== undefined) {
-    if (!/^https?:\/\//.test(jwksUrl)) env.problem('AUTH_JWKS_URL must be an http(s) URL');
+    // Over http anyone on the path could substitute the keys; tests serve theirs from loopback.
+    const allowHttp = env.boolean('AUTH_JWKS_ALLOW_HTTP_FOR_TESTS', false);
+    if (!(/^https:\/\//.test(jwksUrl) || (allowHttp && /^http:\/\//.test(jwksUrl)))) env.problem('AUTH_JWKS_URL must be an https: URL (AUTH_JWKS_ALLOW_HTTP_FOR_TESTS=true lets tests use http:)');
     const refreshSeconds = env.integer('AUTH_JWKS_REFRESH_SECONDS', 60, 1, 3600);
     return { mode: 'jwks', jwksUrl, refreshSeconds, algorithms: readAlgorithms(env, asymmetric, [...asymmetric]), ...common };
   }

@@ -3,7 +3,8 @@ import { loadConfig, type ProcessRole } from '../../src/config/config.ts';
 import { cosmosClientOptions } from '../../src/adapters/cosmos/connection.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes';
-const base = { AUTH_JWT_SECRET: SECRET, TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 't'.repeat(32) };
+const PINS = { AUTH_JWT_ISSUER: 'https://issuer.example/', AUTH_JWT_AUDIENCE: 'api://signal' };
+const base = { AUTH_JWT_SECRET: SECRET, ...PINS, TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 't'.repeat(32) };
 const load = (env: Record<string, string>, role: ProcessRole = 'all-in-one') => loadConfig(env, role, () => 'dev-secret');
 
 function problemsOf(env: Record<string, string>, role: ProcessRole = 'all-in-one'): string[] {
@@ -34,7 +35,7 @@ test('defaults', () => {
   expect(config.store).toEqual({ kind: 'memory', maxBytes: 256 * 1024 * 1024, maxBytesPerUser: Math.floor(0.05 * 256 * 1024 * 1024) });
   expect(config.bus).toEqual({ kind: 'memory' });
   expect(config.auth).toMatchObject({ mode: 'secret', algorithms: ['HS256', 'HS384', 'HS512'], maxAgeSeconds: 86_400 });
-  expect(load({ AUTH_JWKS_URL: 'https://keys.example/jwks.json', AUTH_JWT_SECRET: '' }).auth).toMatchObject({ mode: 'jwks', refreshSeconds: 60 });
+  expect(load({ AUTH_JWKS_URL: 'https://keys.example/jwks.json', AUTH_JWT_SECRET: '', ...PINS }).auth).toMatchObject({ mode: 'jwks', refreshSeconds: 60 });
 });
 
 test('LONGPOLL_MAX_PER_SESSION is the old name of LONGPOLL_MAX_PER_USER; the new name wins when both are set', () => {
@@ -44,7 +45,7 @@ test('LONGPOLL_MAX_PER_SESSION is the old name of LONGPOLL_MAX_PER_USER; the new
 
 test('dev mode only in the all-in-one process, and never once AUTH_JWT_* is set', () => {
   expect(load({}).auth?.mode).toBe('dev');
-  expect(load({ AUTH_JWT_SECRET: SECRET }).auth?.mode).toBe('secret');
+  expect(load({ AUTH_JWT_SECRET: SECRET, ...PINS }).auth?.mode).toBe('secret');
   expect(problemsOf({}, 'session')).toEqual([
     'one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL is required (dev mode exists only in the all-in-one process)',
   ]);
@@ -133,7 +134,7 @@ test('the ice service needs TURN_URLS', () => {
 });
 
 test('every problem is reported at once, and secret values never appear in messages', () => {
-  const problems = problemsOf({ PORT: 'x', STORE: 'nope', AUTH_JWT_SECRET: 'tiny-secret-value' });
+  const problems = problemsOf({ PORT: 'x', STORE: 'nope', AUTH_JWT_SECRET: 'tiny-secret-value', ...PINS });
   expect(problems).toHaveLength(3);
   expect(problems.join('\n')).not.toContain('tiny-secret-value');
 });

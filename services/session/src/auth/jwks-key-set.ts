@@ -1,57 +1,64 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import type { Agent } from 'node:https';
+import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from '@signal/common/clock';
 import { DependencyUnavailableError } from '@signal/common/errors';
+import { fetchJwks } from './jwks-fetch.ts';
 
-const FETCH_TIMEOUT_MS = 2000;
 /** A set this old is fetched again (in the background) so that a key the publisher withdrew stops working. */
 const MAX_SET_AGE_MS = 10 * 60_000;
 /** Until a first set is loaded every login fails anyway; retrying as often as Retry-After says costs nothing. */
 const FIRST_LOAD_RETRY_MS = 1000;
-const MAX_SET_BYTES = 256 * 1024;
+const MIN_RSA_BITS = 2048;
+
+type KeyResolver = (...args: Parameters<JWTVerifyGetKey>) => ReturnType<JWTVerifyGetKey>;
 
 /**
- * The signing keys published at AUTH_JWKS_URL, cached by `kid`. Whatever kids clients present, the
- * endpoint is asked at most once per refresh interval, and concurrent logins that need a fetch share
- * the one in flight, so a flood of unknown kids costs one request per interval and never starves the
- * login that needs a just-rotated key. A failed fetch keeps the keys already cached.
+ * The signing keys published at AUTH_JWKS_URL, for jose's `jwtVerify`. jose matches a token to
+ * keys by kid, alg, kty, use and key_ops; this class decides when to fetch. Whatever kids clients
+ * present, the endpoint is asked at most once per refresh interval, and concurrent logins that need
+ * a fetch share the one in flight, so a flood of unknown kids costs one request per interval and
+ * never starves the login that needs a just-rotated key. A failed fetch keeps the keys already
+ * cached, however old, so logins go on through a JWKS outage.
  */
 export class JwksKeySet {
   readonly #url: string;
   readonly #refreshMs: number;
   readonly #clock: Clock;
-  #keys: ReadonlyMap<string, KeyObject> | undefined;
+  readonly #agent: Agent | undefined;
+  #keys: KeyResolver | undefined;
   #loadedAt = Number.NEGATIVE_INFINITY;
   #attemptedAt = Number.NEGATIVE_INFINITY;
   #inFlight: Promise<void> | undefined;
   #lastFailure: unknown;
 
-  constructor(url: string, refreshSeconds: number, clock: Clock) {
+  constructor(url: string, refreshSeconds: number, clock: Clock, agent?: Agent) {
     this.#url = url;
     this.#refreshMs = refreshSeconds * 1000;
     this.#clock = clock;
+    this.#agent = agent;
   }
 
   /**
-   * The key for `kid` (a token without one may use a set of exactly one key), or undefined when
-   * the set, fetched at most once per interval, does not hold it. Throws
+   * jose's key lookup: the cached set's match, else one more look after a refresh (at most once
+   * per interval). Throws jose's JWKSNoMatchingKey when neither holds a key for the token, and
    * DependencyUnavailableError only while no set has ever been loaded.
    */
-  async key(kid: string | undefined): Promise<KeyObject | undefined> {
-    const cached = this.#find(kid);
+  readonly resolve: KeyResolver = async (header, token) => {
+    const cached = this.#keys;
     if (cached !== undefined) {
-      if (this.#clock.now() - this.#loadedAt >= MAX_SET_AGE_MS) this.#refresh().catch(() => {});
-      return cached;
+      try {
+        const key = await cached(header, token);
+        if (this.#clock.now() - this.#loadedAt >= MAX_SET_AGE_MS) this.#refresh().catch(() => {});
+        return key;
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      }
     }
     await this.#refresh().catch(() => {});
     if (this.#keys === undefined) throw new DependencyUnavailableError('jwks', this.#lastFailure);
-    return this.#find(kid);
-  }
-
-  #find(kid: string | undefined): KeyObject | undefined {
-    if (this.#keys === undefined) return undefined;
-    if (kid !== undefined) return this.#keys.get(kid);
-    return this.#keys.size === 1 ? this.#keys.values().next().value : undefined;
-  }
+    return this.#keys(header, token);
+  };
 
   /** Joins the fetch in flight, starts one when the interval allows, else resolves at once. */
   #refresh(): Promise<void> {
@@ -60,10 +67,10 @@ export class JwksKeySet {
     const gap = this.#keys === undefined ? Math.min(FIRST_LOAD_RETRY_MS, this.#refreshMs) : this.#refreshMs;
     if (now - this.#attemptedAt < gap) return Promise.resolve();
     this.#attemptedAt = now;
-    this.#inFlight = fetchKeys(this.#url)
+    this.#inFlight = fetchJwks(this.#url, this.#agent)
       .then(
-        (keys) => {
-          this.#keys = keys;
+        (document) => {
+          this.#keys = createLocalJWKSet({ keys: signingKeys(document) });
           this.#loadedAt = this.#clock.now();
         },
         (error: unknown) => {
@@ -78,23 +85,21 @@ export class JwksKeySet {
   }
 }
 
-async function fetchKeys(url: string): Promise<Map<string, KeyObject>> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`JWKS endpoint answered ${res.status}`);
-  const text = await res.text();
-  if (text.length > MAX_SET_BYTES) throw new Error('JWKS document too large');
-  const document: unknown = JSON.parse(text);
+/**
+ * The entries of a JWKS document that can serve here: jose imports a key only when a token asks
+ * for it, so one unusable entry (an unknown key type, say) must not hide the others, and RSA keys
+ * under 2048 bits are dropped up front (jose refuses them too, but as an error, not a missing key).
+ */
+function signingKeys(document: unknown): JsonWebKey[] {
   const listed = (document as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(listed)) throw new Error('JWKS document has no keys array');
-  const keys = new Map<string, KeyObject>();
-  for (const jwk of listed as (JsonWebKey & { kid?: unknown; use?: unknown })[]) {
-    if (typeof jwk !== 'object' || jwk === null || jwk.use === 'enc') continue;
+  return listed.filter((jwk): jwk is JsonWebKey => {
+    if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return false;
+    if ((jwk as JsonWebKey).kty !== 'RSA') return true;
     try {
-      // A key without a kid can only serve tokens without one, from a set of that key alone.
-      keys.set(typeof jwk.kid === 'string' ? jwk.kid : '', createPublicKey({ key: jwk, format: 'jwk' }));
+      return (createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS;
     } catch {
-      // One unusable entry (an unknown key type, say) must not hide the others.
+      return false;
     }
-  }
-  return keys;
+  });
 }

@@ -3,11 +3,6 @@ import { unauthorized } from '@signal/common/errors';
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_KID_LENGTH = 256;
 
-export interface UnverifiedHeader {
-  alg: string;
-  kid: string | undefined;
-}
-
 function decodeJson(part: string): unknown {
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -19,11 +14,11 @@ function decodeJson(part: string): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The header fields needed to pick a key, once the token has the compact shape, an allowed
- * algorithm, a JSON object payload and no `crit` (RFC 7515 §4.1.11: a token naming extensions the
- * recipient does not understand must be refused, and Signal understands none).
+ * Refuses, before any key lookup, a token without the compact shape, an allowed algorithm, a
+ * well-formed kid and a JSON object payload, or with a `crit` (RFC 7515 §4.1.11: a token naming
+ * extensions the recipient does not understand must be refused, and Signal understands none).
  */
-export function readUnverified(token: string, algorithms: readonly string[]): UnverifiedHeader {
+export function checkUnverified(token: string, algorithms: readonly string[]): void {
   if (!COMPACT_JWS.test(token)) throw unauthorized('Invalid token');
   const [headerPart = '', payloadPart = ''] = token.split('.');
   const header = decodeJson(headerPart);
@@ -32,11 +27,10 @@ export function readUnverified(token: string, algorithms: readonly string[]): Un
   if (typeof alg !== 'string' || !algorithms.includes(alg)) throw unauthorized('Invalid token: algorithm not allowed');
   if (kid !== undefined && (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH)) throw unauthorized('Invalid token');
   if (header.crit !== undefined) throw unauthorized('Invalid token: unsupported critical header');
-  return { alg, kid };
 }
 
 /**
- * Rules jsonwebtoken leaves open: `exp` is required and finite (JSON's `1e999` parses to
+ * Rules jose leaves open: `exp` is required and finite (JSON's `1e999` parses to
  * Infinity), the life from `iat` (or from now, without one) is bounded, and every top-level string
  * is well-formed UTF-16, since a lone surrogate breaks `encodeURIComponent` in the peer id derivation.
  */

@@ -1,63 +1,81 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import type { Agent } from 'node:https';
+import { errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { Clock } from '@signal/common/clock';
 import type { AuthConfig } from '@signal/common/config/config';
-import { unauthorized } from '@signal/common/errors';
+import { DependencyUnavailableError, unauthorized } from '@signal/common/errors';
 import { JwksKeySet } from './jwks-key-set.ts';
-import { checkClaims, readUnverified } from './token-shape.ts';
+import { checkClaims, checkUnverified } from './token-shape.ts';
 
 /** Verifies an upstream JWT and returns its claims, or throws a 401 saying why not. */
 export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 
 export const MAX_TOKEN_BYTES = 8192;
 
-type KeySource = (kid: string | undefined) => Promise<KeyObject | undefined>;
+/** TLS settings for the JWKS fetch (a private CA, say); the default agent trusts the system CAs. */
+export interface VerifierOptions {
+  jwksAgent?: Agent;
+}
 
-function keySource(auth: AuthConfig, clock: Clock): KeySource {
+function keySource(auth: AuthConfig, clock: Clock, options: VerifierOptions): KeyObject | JWTVerifyGetKey {
   switch (auth.mode) {
-    // Key objects are built once: given strings, jsonwebtoken would parse them again on every login.
     case 'secret':
-    case 'dev': {
-      const key = createSecretKey(Buffer.from(auth.secret));
-      return async () => key;
-    }
-    case 'public-key': {
-      let key: KeyObject;
+    case 'dev':
+      return createSecretKey(Buffer.from(auth.secret));
+    case 'public-key':
       try {
-        key = createPublicKey(auth.publicKey);
+        return createPublicKey(auth.publicKey);
       } catch {
         throw new Error('AUTH_JWT_PUBLIC_KEY is not a valid PEM public key');
       }
-      return async () => key;
-    }
-    case 'jwks': {
-      const keySet = new JwksKeySet(auth.jwksUrl, auth.refreshSeconds, clock);
-      return (kid) => keySet.key(kid);
-    }
+    case 'jwks':
+      return new JwksKeySet(auth.jwksUrl, auth.refreshSeconds, clock, options.jwksAgent).resolve;
   }
 }
 
 function reason(error: unknown): string {
-  if (error instanceof jwt.TokenExpiredError) return 'Token expired';
-  if (error instanceof jwt.NotBeforeError) return 'Token not yet valid';
-  if (error instanceof jwt.JsonWebTokenError) {
-    if (error.message.startsWith('jwt audience invalid')) return 'Invalid token: wrong audience';
-    if (error.message.startsWith('jwt issuer invalid')) return 'Invalid token: wrong issuer';
-    if (error.message === 'invalid algorithm') return 'Invalid token: algorithm not allowed';
-    if (error.message === 'invalid signature') return 'Invalid token: bad signature';
+  if (error instanceof errors.JWTExpired) return 'Token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' && error.reason === 'check_failed') return 'Token not yet valid';
+    if (error.claim === 'iss') return 'Invalid token: wrong issuer';
+    if (error.claim === 'aud') return 'Invalid token: wrong audience';
+    if (error.claim === 'exp') return 'Invalid token: no expiry';
   }
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'Invalid token: algorithm not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'Invalid token: bad signature';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'Invalid token: unknown signing key';
   return 'Invalid token';
 }
 
 /**
- * Only the configured algorithms are accepted (never `none`), and a key is only ever used with the
- * algorithm family it belongs to, which rules out HS/RS key confusion. Everything that can be
- * judged without a key (size, shape, algorithm, `crit`) is judged before any key lookup, so a
- * forged token never reaches the JWKS endpoint.
+ * jose's jwtVerify answers for one key; a key set may publish several keys under one kid (during a
+ * rotation, say), and jose then hands back each candidate to try in turn.
  */
-export function createTokenVerifier(auth: AuthConfig, clock: Clock): TokenVerifier {
-  const source = keySource(auth, clock);
-  const options: jwt.VerifyOptions = {
+async function verifyWithAny(token: string, key: KeyObject | JWTVerifyGetKey, options: JWTVerifyOptions): Promise<Record<string, unknown>> {
+  try {
+    return (await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const candidate of error as errors.JWKSMultipleMatchingKeys & AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
+      try {
+        return (await jwtVerify(token, candidate, options)).payload;
+      } catch (attempt) {
+        if (!(attempt instanceof errors.JWSSignatureVerificationFailed)) throw attempt;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
+
+/**
+ * Only the configured algorithms are accepted (never `none`), and jose uses a key only with an
+ * algorithm its type, its `alg` and its `key_ops` allow, which rules out HS/RS and RS/PS confusion.
+ * Everything that can be judged without a key (size, shape, algorithm, `crit`) is judged before
+ * any key lookup, so a forged token never reaches the JWKS endpoint.
+ */
+export function createTokenVerifier(auth: AuthConfig, clock: Clock, verifierOptions: VerifierOptions = {}): TokenVerifier {
+  const key = keySource(auth, clock, verifierOptions);
+  const options: JWTVerifyOptions = {
     algorithms: auth.algorithms,
     clockTolerance: auth.clockToleranceSeconds,
     ...(auth.mode !== 'dev' && auth.issuer !== undefined ? { issuer: auth.issuer } : {}),
@@ -65,16 +83,16 @@ export function createTokenVerifier(auth: AuthConfig, clock: Clock): TokenVerifi
   };
   return async (token) => {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw unauthorized('Token too large');
-    const header = readUnverified(token, auth.algorithms);
-    const key = await source(header.kid);
-    if (key === undefined) throw unauthorized('Invalid token: unknown signing key');
+    checkUnverified(token, auth.algorithms);
     // Token times are the issuer's wall-clock times, judged against ours; the injected clock only
     // paces key-set refreshes.
     const nowSeconds = Math.floor(Date.now() / 1000);
     let claims: Record<string, unknown>;
     try {
-      claims = jwt.verify(token, key, { ...options, clockTimestamp: nowSeconds }) as Record<string, unknown>;
+      claims = await verifyWithAny(token, key, { ...options, currentDate: new Date(nowSeconds * 1000) });
     } catch (error) {
+      // jose signals an unusable key (a 1024-bit RSA one, say) with a TypeError: a 401 too.
+      if (error instanceof DependencyUnavailableError) throw error;
       throw unauthorized(reason(error));
     }
     checkClaims(claims, nowSeconds, auth.maxAgeSeconds);
