@@ -150,7 +150,7 @@ describe('3. drain times follow the ingress controller', () => {
 describe('6. real-Helm edge cases', () => {
   test('the chart defaults alone are refused, naming every missing setting', () => {
     const message = renderError([], { valuesFiles: [] });
-    for (const setting of ['cosmos.endpoint', 'serviceBus.namespace', 'session.auth.jwksUrl', 'ice.turn.urls', 'secrets.turnSecret', 'workloadIdentity.enabled or secrets.cosmosKey']) {
+    for (const setting of ['cosmos.endpoint', 'serviceBus.namespace', 'session.auth.jwksUrl', 'session.auth.issuer', 'session.auth.audience', 'ice.turn.urls', 'secrets.turnSecret', 'workloadIdentity.enabled or secrets.cosmosKey']) {
       expect(message).toContain(setting);
     }
   });
@@ -159,6 +159,8 @@ describe('6. real-Helm edge cases', () => {
     [['cosmos.endpoint='], /cosmos.endpoint/],
     [['serviceBus.namespace='], /serviceBus.namespace \(or secrets.serviceBusConnectionString\)/],
     [['session.auth.jwksUrl='], /session.auth.jwksUrl, secrets.jwtSecret or secrets.jwtPublicKey/],
+    [['session.auth.issuer='], /session.auth.issuer \(the tokens' iss/],
+    [['session.auth.audience='], /session.auth.audience \(the tokens' aud/],
     [['secrets.jwtSecret.existingSecret=jwt'], /give only one of session.auth.jwksUrl, secrets.jwtSecret, secrets.jwtPublicKey/],
     [['ice.turn.urls=null'], /ice.turn.urls/],
     [['secrets.turnSecret.existingSecret='], /secrets.turnSecret/],

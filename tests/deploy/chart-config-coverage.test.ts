@@ -20,6 +20,7 @@ const NOT_SET_BY_CHART: Record<string, string> = {
   SERVICEBUS_SUBSCRIPTION: 'each pod creates its own subscription; set through extraEnv for credentials without Manage rights',
   AUTH_JWT_SECRET: 'one of three key sources: rendered only when secrets.jwtSecret is given (minimal values use jwksUrl)',
   AUTH_JWT_PUBLIC_KEY: 'one of three key sources: rendered only when secrets.jwtPublicKey is given',
+  AUTH_JWKS_ALLOW_HTTP_FOR_TESTS: 'tests only: a deployment fetches its keys over https',
   COSMOS_KEY: 'the minimal values authenticate with workload identity; rendered only when secrets.cosmosKey is given',
   SERVICEBUS_CONNECTION_STRING: 'the minimal values use SERVICEBUS_NAMESPACE with workload identity',
 };

@@ -378,6 +378,8 @@ instead of an install that "succeeds" and crash-loops.
 {{- if $given.jwtSecret }}{{ $auth = append $auth "secrets.jwtSecret" }}{{ end }}
 {{- if $given.jwtPublicKey }}{{ $auth = append $auth "secrets.jwtPublicKey" }}{{ end }}
 {{- if not $auth }}{{ $missing = append $missing "session.auth.jwksUrl, secrets.jwtSecret or secrets.jwtPublicKey" }}{{ end }}
+{{- if not $v.session.auth.issuer }}{{ $missing = append $missing "session.auth.issuer (the tokens' iss; Entra ID: https://login.microsoftonline.com/<tenant-id>/v2.0)" }}{{ end }}
+{{- if not $v.session.auth.audience }}{{ $missing = append $missing "session.auth.audience (the tokens' aud; Entra ID: the app's client id or api://<client-id>)" }}{{ end }}
 {{- if gt (len $auth) 1 }}
 {{- fail (printf "give only one of session.auth.jwksUrl, secrets.jwtSecret, secrets.jwtPublicKey (set: %s)" (join ", " $auth)) }}
 {{- end }}
