@@ -14,7 +14,7 @@ const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts'], trans
 const INTEGRATION = [
   '**/tests/{cluster,deploy,faults,loadtest,process,soak}/**/*.test.ts',
   '**/tests/observability/{cross-replica-trace,dashboard,metrics-scrape,real-prometheus,rules,rules-chart,signal-tracing,tracing-preload}.test.ts',
-  '**/tests/security/{drain-connection-close,fuzz-full}.test.ts',
+  '**/tests/security/{drain-connection-close,fuzz-full,supply-chain,trace-steering}.test.ts',
   // Floods of hundreds of connections with latency and memory bounds: load tests, like the soak.
   '**/tests/security/wakeup-{idle-connections,slow-senders,refusal-log}.test.ts',
   '**/*.{cosmos,servicebus,direct}.test.ts',

@@ -3,7 +3,9 @@
  * the tracing preload on the Cosmos test server and the AMQP broker, each exporting OTLP/JSON to a
  * receiver in this process. The client continues its own trace on every request: GET /login on
  * session, a long-poll GET /answer parked on signaling-0, and POST /answer on signaling-1, whose
- * wake-up hint (HTTP between the replicas) wakes the long-poll.
+ * wake-up hint (HTTP between the replicas) wakes the long-poll. signaling-0 trusts no caller's
+ * trace context but its peers' on the wake-up port, so the hop stays in the trace and the
+ * long-poll does not.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -58,8 +60,10 @@ beforeAll(async () => {
       // Longer than the test: spans arrive only through the flush in the SIGTERM shutdown.
       OTEL_BSP_SCHEDULE_DELAY: '600000',
     },
-    // As the chart does: the pod name tells the two signaling replicas' spans apart.
-    (podName) => ({ OTEL_RESOURCE_ATTRIBUTES: `k8s.pod.name=${podName}` }),
+    // As the chart does: the pod name tells the two signaling replicas' spans apart. Every pod but
+    // signaling-0 believes the client's trace context (as behind an ingress that makes it);
+    // signaling-0 believes no caller's on its API port, only its wake-up port's: the other replica's.
+    (podName) => ({ OTEL_RESOURCE_ATTRIBUTES: `k8s.pod.name=${podName}`, TRACE_TRUST_INCOMING: podName === 'signaling-0' ? 'none' : 'all' }),
   );
   const [waitAt, postAt] = cluster.signaling;
   const alice = await tracedLogin(cluster.session.url);
@@ -121,8 +125,12 @@ test('one trace runs session → signaling-1 → wake-up → signaling-0', () =>
   const receive = only((span) => span.kind === OTLP_SPAN_KIND.server && podOf(span) === 'signaling-0' && descendsFrom(span, send), 'wake-up server span on signaling-0');
   expect(receive.serviceName).toBe('signal-signaling');
 
-  const getAnswer = only((span) => span.kind === OTLP_SPAN_KIND.server && span.name === 'GET /answer', 'GET /answer server span');
-  expect([podOf(getAnswer), getAnswer.parentSpanId]).toEqual(['signaling-0', CLIENT_SPAN_ID]);
+});
+
+test("signaling-0 trusts the wake-up port's traceparent but not the client's: its GET /answer starts a trace of its own", () => {
+  expect(inTrace().filter((span) => span.name === 'GET /answer')).toEqual([]);
+  const getAnswer = spans.filter((span) => span.kind === OTLP_SPAN_KIND.server && span.name === 'GET /answer');
+  expect(getAnswer.map((span) => [podOf(span), span.parentSpanId ?? '', span.attributes['signal.incoming_trace_context']])).toEqual([['signaling-0', '', 'dropped']]);
 });
 
 test('every span of the trace hangs off the client span: nothing started a trace of its own', () => {

@@ -62,7 +62,8 @@ const only = (spans: ReceivedSpan[], predicate: (span: ReceivedSpan) => boolean)
 
 describe('tracing on (OTEL_TRACES_EXPORTER=otlp)', () => {
   test('a request yields one trace: server span, handler, store span, bus publish and receive', async () => {
-    const base = await startApp(exportingEnv());
+    // The caller stands for a trusted one (an ingress that makes the trace context): untrusted callers' contexts are dropped.
+    const base = await startApp({ ...exportingEnv(), TRACE_TRUST_INCOMING: 'all' });
     const response = await postOffer(base, { traceparent: `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01` });
     expect(response.status).toBe(200);
     const { ids } = (await response.json()) as { ids: { trace_id: string; span_id: string } | null };

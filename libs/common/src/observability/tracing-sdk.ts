@@ -12,6 +12,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { trustsTraceContextOn } from './tracing.ts';
 
 /** Probes and scrapes arrive every few seconds from every replica: traced, they would drown real requests. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -38,6 +39,36 @@ function redactedItemUrl(request: RequestOptions): Record<string, string> {
   return { 'url.full': `${request.protocol ?? 'http:'}//${host}${path.replace(ITEM_ID, '$1REDACTED')}` };
 }
 
+/**
+ * Who may hand Signal a trace context (W3C `traceparent`/`tracestate`, `baggage`). A client that
+ * may sets the sampling decision (a sampled flag forces tracing whatever OTEL_TRACES_SAMPLER_ARG
+ * says, an unsampled one hides its requests) and picks the trace ids spans carry. So by default
+ * only ports registered with `trustTraceContextOn` (the wake-up port: another signaling replica,
+ * whose traceparent is how a cross-replica wake-up stays one trace) are believed; on the API ports the incoming context is
+ * dropped before the server span starts, and the configured sampler decides as for a new root
+ * with a trace id made here. TRACE_TRUST_INCOMING=all believes every caller, for deployments
+ * whose ingress makes or vets the trace context itself.
+ */
+export type TraceTrust = 'none' | 'all';
+const TRACE_CONTEXT_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
+
+export function traceTrust(env: NodeJS.ProcessEnv): TraceTrust {
+  const value = env.TRACE_TRUST_INCOMING?.trim() || 'none';
+  if (value !== 'none' && value !== 'all') throw new Error(`TRACE_TRUST_INCOMING=${JSON.stringify(value)} must be one of none, all`);
+  return value;
+}
+
+/**
+ * Drops an untrusted caller's trace context from the request (the HTTP instrumentation reads it
+ * right after this hook) and says so on the span.
+ */
+export function untrustedTraceContextDropped(request: IncomingMessage, trust: TraceTrust): Record<string, string> {
+  if (trust === 'all' || trustsTraceContextOn(request.socket.localPort)) return {};
+  if (!TRACE_CONTEXT_HEADERS.some((header) => header in request.headers)) return {};
+  for (const header of TRACE_CONTEXT_HEADERS) delete request.headers[header];
+  return { 'signal.incoming_trace_context': 'dropped' };
+}
+
 /** `services/<name>/src/main.ts` runs as `signal-<name>`, unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise. */
 export function defaultServiceName(entry: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (env.OTEL_SERVICE_NAME?.trim() || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '')) return undefined;
@@ -56,13 +87,18 @@ export interface TracingHandle {
 }
 
 export function startTracing(options: TracingOptions = {}): TracingHandle {
+  const trust = traceTrust(process.env);
   const sdk = new NodeSDK({
     ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
     ...(options.spanProcessors === undefined ? {} : { spanProcessors: options.spanProcessors }),
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntracedRequest, startOutgoingSpanHook: redactedItemUrl }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: isUntracedRequest,
+        startIncomingSpanHook: (request) => untrustedTraceContextDropped(request, trust),
+        startOutgoingSpanHook: redactedItemUrl,
+      }),
       // Middleware spans (helmet, cors, body parsers) add nothing an SRE acts on; router and
       // handler spans keep the route template and the handler's own time.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),

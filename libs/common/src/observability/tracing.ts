@@ -111,6 +111,25 @@ export function withRemoteParent<T>(traceparent: string | undefined, fn: () => T
   return context.with(parent, fn);
 }
 
+/*
+ * Local ports whose callers may hand in a trace context over HTTP (the wake-up port: other
+ * signaling replicas). The tracing preload drops the context of requests to any other port
+ * unless TRACE_TRUST_INCOMING=all; the servers register their ports once listening.
+ */
+const trustedPorts = new Set<number>();
+
+export function trustTraceContextOn(port: number): void {
+  trustedPorts.add(port);
+}
+
+export function distrustTraceContextOn(port: number): void {
+  trustedPorts.delete(port);
+}
+
+export function trustsTraceContextOn(port: number | undefined): boolean {
+  return port !== undefined && trustedPorts.has(port);
+}
+
 /** Ids of the active span for log correlation (`trace_id`/`span_id` as OpenTelemetry logs name them). */
 export function currentTraceIds(): { trace_id: string; span_id: string } | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();

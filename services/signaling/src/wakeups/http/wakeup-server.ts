@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '@signal/common/clock';
+import { distrustTraceContextOn, trustTraceContextOn } from '@signal/common/observability/tracing';
 import type { WakeupHandlers } from '../wakeup-handlers.ts';
 import { ConnectionGuard } from './connection-guard.ts';
 import { decodeBatch, MAX_BODY_BYTES } from './hint-batch.ts';
@@ -79,6 +80,8 @@ export class WakeupServer {
       server.#server.once('error', reject);
       server.#server.listen(options.port, options.host, () => {
         server.#server.off('error', reject);
+        // Peers' traceparent keeps a cross-replica wake-up in its poster's trace.
+        trustTraceContextOn(server.port);
         resolve();
       });
     });
@@ -110,6 +113,8 @@ export class WakeupServer {
   }
 
   async close(): Promise<void> {
+    const address = this.#server.address();
+    if (address !== null && typeof address !== 'string') distrustTraceContextOn(address.port);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#guard.closeAll();
     await closed;
