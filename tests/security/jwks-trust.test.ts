@@ -131,6 +131,12 @@ describe('only keys fit for the token’s algorithm and for signatures verify it
     expect(await outcome(verifierFor(keys.url), token())).toBe(401);
   });
 
+  test('a 1024-bit RSA AUTH_JWT_PUBLIC_KEY is refused at start-up, naming the variable', () => {
+    const auth = (key: KeyObject): AuthConfig => ({ mode: 'public-key', publicKey: key.export({ type: 'spki', format: 'pem' }).toString(), algorithms: ['RS256'], issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 30, maxAgeSeconds: 86_400 });
+    expect(() => createTokenVerifier(auth(small.publicKey), new ManualClock())).toThrow('AUTH_JWT_PUBLIC_KEY is an RSA key under 2048 bits');
+    expect(() => createTokenVerifier(auth(issuerKey.publicKey), new ManualClock())).not.toThrow();
+  });
+
   test('two keys under one kid: a token signed by either verifies', async () => {
     const next = rsaPair();
     const keys = await endpoint('http', answer(200, keySet(jwk(issuerKey.publicKey, { kid: 'dup' }), jwk(next.publicKey, { kid: 'dup' }))));

@@ -9,7 +9,7 @@ import { fetchJwks } from './jwks-fetch.ts';
 const MAX_SET_AGE_MS = 10 * 60_000;
 /** Until a first set is loaded every login fails anyway; retrying as often as Retry-After says costs nothing. */
 const FIRST_LOAD_RETRY_MS = 1000;
-const MIN_RSA_BITS = 2048;
+export const MIN_RSA_BITS = 2048;
 
 type KeyResolver = (...args: Parameters<JWTVerifyGetKey>) => ReturnType<JWTVerifyGetKey>;
 

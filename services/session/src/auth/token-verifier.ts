@@ -4,7 +4,7 @@ import { errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from '
 import type { Clock } from '@signal/common/clock';
 import type { AuthConfig } from '@signal/common/config/config';
 import { DependencyUnavailableError, unauthorized } from '@signal/common/errors';
-import { JwksKeySet } from './jwks-key-set.ts';
+import { JwksKeySet, MIN_RSA_BITS } from './jwks-key-set.ts';
 import { checkClaims, checkUnverified } from './token-shape.ts';
 
 /** Verifies an upstream JWT and returns its claims, or throws a 401 saying why not. */
@@ -22,12 +22,17 @@ function keySource(auth: AuthConfig, clock: Clock, options: VerifierOptions): Ke
     case 'secret':
     case 'dev':
       return createSecretKey(Buffer.from(auth.secret));
-    case 'public-key':
+    case 'public-key': {
+      let key: KeyObject;
       try {
-        return createPublicKey(auth.publicKey);
+        key = createPublicKey(auth.publicKey);
       } catch {
         throw new Error('AUTH_JWT_PUBLIC_KEY is not a valid PEM public key');
       }
+      // jose would refuse it at every login; refusing it at start-up says why once.
+      if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) throw new Error(`AUTH_JWT_PUBLIC_KEY is an RSA key under ${MIN_RSA_BITS} bits`);
+      return key;
+    }
     case 'jwks':
       return new JwksKeySet(auth.jwksUrl, auth.refreshSeconds, clock, options.jwksAgent).resolve;
   }
