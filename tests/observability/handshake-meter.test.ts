@@ -9,7 +9,7 @@ import { peerId, roomId, type PeerId } from '@signal/common/api/ids';
 import { ManualClock } from '@signal/common/clock';
 import type { Metrics } from '@signal/common/observability/metrics';
 import { MemorySdpStore } from '@signal/signaling/store/memory-sdp-store';
-import { SLI_EVENTS_PER_USER_PER_MINUTE } from '@signal/signaling/domain/handshake-meter';
+import { UNDELIVERED_PER_USER_PER_MINUTE } from '@signal/signaling/domain/handshake-meter';
 import { exchangeReplicas, type ExchangeReplica } from '../../test-support/replicas/exchange-replicas.ts';
 import { LoopbackNetwork } from '../../test-support/replicas/loopback-network.ts';
 
@@ -79,13 +79,13 @@ test('one user flooding offers counts at most its share a minute in the SLI, whi
   const [a] = replicas;
   for (let i = 0; i <= 70; i += 1) await a.exchange.submit('offer', alice, { to: bob, sdp: `v=0 flood ${i}`, room: ROOM });
   expect(await value(a.metrics, 'signal_handshakes_total', 'outcome="abandoned"')).toBe(70);
-  expect(await sli(a.metrics, 'undelivered')).toBe(SLI_EVENTS_PER_USER_PER_MINUTE);
-  expect(await value(a.metrics, 'signal_sdp_delivery_sli_capped_total')).toBe(70 - SLI_EVENTS_PER_USER_PER_MINUTE);
+  expect(await sli(a.metrics, 'undelivered')).toBe(UNDELIVERED_PER_USER_PER_MINUTE);
+  expect(await value(a.metrics, 'signal_sdp_delivery_sli_capped_total')).toBe(70 - UNDELIVERED_PER_USER_PER_MINUTE);
   // Another user's events still count, and the flooder's own again the next minute.
   const carol = peerId(randomUUID());
   await a.exchange.submit('offer', carol, { to: bob, sdp: 'v=0 carol', room: ROOM });
   await a.exchange.submit('offer', carol, { to: bob, sdp: 'v=0 carol again', room: ROOM });
   clock.advance(60_000);
   await a.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 next minute', room: ROOM });
-  expect(await sli(a.metrics, 'undelivered')).toBe(SLI_EVENTS_PER_USER_PER_MINUTE + 2);
+  expect(await sli(a.metrics, 'undelivered')).toBe(UNDELIVERED_PER_USER_PER_MINUTE + 2);
 });

@@ -37,7 +37,7 @@ export class Metrics {
 
   readonly deliverySli = new Counter({
     name: 'signal_sdp_delivery_sli_total',
-    help: 'Handshake SLI events, at most 20 per user per minute per replica: SDPs read by their peer within 5 s of being written (in_time) or later (late), offers that ended unanswered (undelivered)',
+    help: 'Handshake SLI events, at most 20 per user per minute per replica (2 of them undelivered): SDPs read by their peer within 5 s of being written (in_time) or later (late), offers that ended unanswered (undelivered)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

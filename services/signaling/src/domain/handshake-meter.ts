@@ -6,6 +6,13 @@ import type { SdpRecord, UnansweredEnd } from '../store/sdp-store.ts';
 export const DELIVERY_DEADLINE_SECONDS = 5;
 /** Events one user adds to the delivery SLI per minute on one replica; past it they are left out. */
 export const SLI_EVENTS_PER_USER_PER_MINUTE = 20;
+/**
+ * Of those, `undelivered` ones: an offer posted and then expired or replaced is the offerer's own
+ * doing, so one user repeating it could otherwise add 20 bad events a minute, enough to page at
+ * low traffic. A real client retries a failed handshake every few tens of seconds, so an outage
+ * spread over many users still counts in full.
+ */
+export const UNDELIVERED_PER_USER_PER_MINUTE = 2;
 /** Answers whose read was timed, remembered so a re-read of the same answer is not timed twice. */
 const TIMED_ANSWERS = 10_000;
 const MINUTE_MS = 60_000;
@@ -28,7 +35,7 @@ export class HandshakeMeter {
   readonly #metrics: Metrics;
   readonly #timed = new Set<string>();
   #minute = 0;
-  #perUser = new Map<string, number>();
+  #perUser = new Map<string, { all: number; undelivered: number }>();
 
   constructor(clock: Clock, metrics: Metrics) {
     this.#clock = clock;
@@ -62,12 +69,13 @@ export class HandshakeMeter {
       this.#minute = minute;
       this.#perUser = new Map();
     }
-    const counted = this.#perUser.get(user) ?? 0;
-    if (counted >= SLI_EVENTS_PER_USER_PER_MINUTE) {
+    const counted = this.#perUser.get(user) ?? { all: 0, undelivered: 0 };
+    const undelivered = outcome === 'undelivered';
+    if (counted.all >= SLI_EVENTS_PER_USER_PER_MINUTE || (undelivered && counted.undelivered >= UNDELIVERED_PER_USER_PER_MINUTE)) {
       this.#metrics.deliverySliCapped.inc();
       return;
     }
-    this.#perUser.set(user, counted + 1);
+    this.#perUser.set(user, { all: counted.all + 1, undelivered: counted.undelivered + (undelivered ? 1 : 0) });
     this.#metrics.deliverySli.inc({ outcome });
   }
 }
