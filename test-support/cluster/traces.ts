@@ -32,7 +32,12 @@ export async function startTraceSink(mode: TraceMode): Promise<TraceSink> {
     receiver === undefined ? { OTEL_TRACES_EXPORTER: 'console' } : { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
   return {
     nodeArgs: mode === 'off' ? [] : ['--import', PRELOAD],
-    env: (podName) => (mode === 'off' ? {} : { ...exporter, OTEL_BSP_SCHEDULE_DELAY: '500', OTEL_RESOURCE_ATTRIBUTES: `k8s.namespace.name=local,k8s.pod.name=${podName}` }),
+    // The local cluster's callers are the developer's own tools (the demo, curl, tests): their
+    // trace context is believed, so that a client's login and offer can be followed as one trace.
+    env: (podName) =>
+      mode === 'off'
+        ? {}
+        : { ...exporter, TRACE_TRUST_INCOMING: 'all', OTEL_BSP_SCHEDULE_DELAY: '500', OTEL_RESOURCE_ATTRIBUTES: `k8s.namespace.name=local,k8s.pod.name=${podName}` },
     routes: (app) => {
       app.use('/dev/traces', (_req, res, next) => {
         if (receiver === undefined) res.status(404).json({ body: `Traces are not collected here (--traces=${mode})` });
