@@ -253,7 +253,7 @@ export class Metrics {
       for (const outcome of ['success', 'invalid_token', 'unavailable']) this.logins.inc({ outcome }, 0);
     }
     if (service === 'signaling' || service === 'all-in-one') {
-      for (const outcome of ['woken', 'timeout', 'expired', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
+      for (const outcome of ['woken', 'timeout', 'client_gone', 'shutdown']) this.longPollWakeups.inc({ outcome }, 0);
       for (const outcome of ['completed', 'abandoned', 'expired_unanswered']) this.handshakes.inc({ outcome }, 0);
       for (const outcome of ['in_time', 'late', 'undelivered']) this.deliverySli.inc({ outcome }, 0);
       this.deliverySliCapped.inc(0);

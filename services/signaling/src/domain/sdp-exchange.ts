@@ -165,7 +165,6 @@ export class SdpExchange {
     const slot = slotOf(key);
     const recheckMs = this.#deps.config.fallbackIntervalSeconds * 1000;
     let woken = false;
-    let expired = false;
     let token: string | undefined;
     let watched = false;
     let reachable = true;
@@ -190,10 +189,6 @@ export class SdpExchange {
         parked.cancel();
         return woken ? this.#woken(record) : record;
       }
-      if (expired) {
-        parked.cancel();
-        return this.#ended('expired');
-      }
       if (remaining <= 0) {
         parked.cancel();
         return this.#ended('timeout');
@@ -208,8 +203,9 @@ export class SdpExchange {
         const wake = parked.detail();
         if (wake !== undefined && 'record' in wake) return this.#woken(wake.record);
         woken = true;
-        if (wake !== undefined && 'expired' in wake) expired = true;
-        else token = wake?.token;
+        // An expiry wakes the slot's waiters to read the store at once; a slot still empty keeps
+        // them waiting (a peer clears old SDPs before it offers, while the other already waits).
+        if (wake !== undefined && 'token' in wake) token = wake.token;
       } else if (outcome === 'timeout' && capped) {
         continue;
       } else if (outcome !== 'recheck') {

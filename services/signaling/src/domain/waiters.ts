@@ -1,5 +1,4 @@
-/** `expired`: the slot was cleared by POST /expire while waiting, and the store holds nothing newer. */
-export type WaitOutcome = 'woken' | 'timeout' | 'expired' | 'client_gone' | 'shutdown' | 'recheck';
+export type WaitOutcome = 'woken' | 'timeout' | 'client_gone' | 'shutdown' | 'recheck';
 
 interface Waiter<D> {
   settle(outcome: WaitOutcome, detail?: D): void;
