@@ -16,7 +16,7 @@
 # The base image is pinned by digest (node:24.18.0 on Debian bookworm, slim), so a rebuild of the
 # same commit gets the same base. It supplies the operating system and npm for the build stages;
 # the Node the images run is the release the tests run on (deploy/docker/node). To update the
-# base, see docs/deploy.md, "2. Images": read the new digest of the tag (`docker buildx imagetools
+# base, see docs/deploy.md, "Step 2: Images": read the new digest of the tag (`docker buildx imagetools
 # inspect node:24-bookworm-slim` or `az acr import` + `az acr repository show`), replace it below,
 # rebuild, run the tests.
 ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d

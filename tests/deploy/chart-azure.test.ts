@@ -27,7 +27,7 @@ describe('5. the images come from a registry you name', () => {
   });
 
   test('docs/deploy.md says no image is published and builds each one into ACR', () => {
-    const images = section('2\\. Images');
+    const images = section('Step 2: Images');
     expect(images).toMatch(/not published/);
     expect(images).toMatch(/az acr build -r \$ACR --target \$svc/);
     expect(images).toMatch(/image\.registry/);
@@ -72,10 +72,10 @@ describe('6. one workload identity per service', () => {
   });
 
   test('docs/deploy.md scopes each identity: its own Cosmos DB containers, the topic, and each Key Vault secret alone', () => {
-    const identity = section('5\\. Workload identity');
+    const identity = section('Step 5: Workload identity');
     expect(identity).toMatch(/--scope \/dbs\/signal\/colls\/sdps/);
     expect(identity).toMatch(/Data Reader/);
-    const secrets = section('6\\. Secrets');
+    const secrets = section('Step 6: Secrets');
     expect(secrets).toMatch(/--scope "\$VAULT_ID\/secrets\/turn-secret"/);
     expect(secrets).not.toMatch(/--role "Key Vault Secrets User" --scope \$\(az keyvault show[^)]*\)\s*$/m);
   });

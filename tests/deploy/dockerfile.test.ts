@@ -137,8 +137,8 @@ test('the runtime has no npm, npx, corepack, yarn or shell: removed, then flatte
 });
 
 test('the digest update path is documented where the Dockerfile points', () => {
-  expect(dockerfile).toContain('docs/deploy.md, "2. Images"');
-  const images = /## 2\. Images\n([\s\S]*?)\n## /.exec(readFileSync(`${repoRoot}docs/deploy.md`, 'utf8'))?.[1] ?? '';
+  expect(dockerfile).toContain('docs/deploy.md, "Step 2: Images"');
+  const images = /## Step 2: Images\n([\s\S]*?)\n## /.exec(readFileSync(`${repoRoot}docs/deploy.md`, 'utf8'))?.[1] ?? '';
   expect(images).toMatch(/imagetools inspect node:24-bookworm-slim/);
   expect(images).toMatch(/az acr build/);
 });
