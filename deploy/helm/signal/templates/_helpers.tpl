@@ -362,7 +362,7 @@ instead of an install that "succeeds" and crash-loops.
 {{- end }}
 {{- $missing := list }}
 {{- if not (or $v.image.registry (dig "imageRegistry" "" $v.global)) }}
-{{- $missing = append $missing "image.registry (or global.imageRegistry): the registry you pushed the images to (none is published; docs/deploy.md, \"2. Images\")" }}
+{{- $missing = append $missing "image.registry (or global.imageRegistry): the registry you pushed the images to (none is published; docs/deploy.md, \"Step 2: Images\")" }}
 {{- end }}
 {{- if not $v.cosmos.endpoint }}{{ $missing = append $missing "cosmos.endpoint" }}{{ end }}
 {{- if not (or $v.workloadIdentity.enabled $given.cosmosKey) }}
