@@ -46,7 +46,6 @@ const NOISY_WHEN_COMPRESSED = new Set(['SignalHighLatency', 'SignalLatencyBudget
 const NOT_PROVOKED: Record<string, string> = {
   SignalMemoryNearLimit: 'outside a container Node sees no cgroup memory limit, so signal_memory_limit_bytes is 0 and the rule leaves the pod out',
   SignalMemoryStoreNearlyFull: 'the cluster runs STORE=cosmos; the in-memory stores\' byte budget exists only with STORE=memory',
-  SignalLongPollsNotWoken: 'needs one replica whose waiters are not woken while its peers\' are; with two signaling replicas a secret mismatch breaks both directions alike, so neither stands out from the other',
 };
 
 /**
@@ -54,6 +53,8 @@ const NOT_PROVOKED: Record<string, string> = {
  * unit-tested by promtool (rules-tests/), firing and quiet.
  */
 const MAY_BE_PROVOKED: Record<string, string> = {
+  SignalLongPollsNotWoken:
+    'needs one replica whose waiters are not woken while its peers\' are; with two signaling replicas a secret mismatch breaks both directions alike, so it goes pending only when the two replicas\' timeout shares happen to differ enough during that fault',
   SignalPodDependencyDown:
     'fires for one pod cut off from Cosmos while its siblings reach it; every pod here shares one Cosmos stand-in (an outage of all of them is SignalDependencyDown\'s alone by design), so it goes pending only when one pod\'s ping fails alone around a stall or a restart',
   SignalHandshakeBudgetFastBurn:
