@@ -96,6 +96,8 @@ describe.each(['memory', 'cosmos'])('the full two-user flow with STORE=%s', (sto
     expect(rejected.status).toBe(401);
     conforms('Error', await rejected.json());
     expect((await get(signal.url, '/ice_servers', bob.cookie)).status).toBe(200);
+    // Alice's session ended, so only Bob's counts as active, whatever her last request.
+    expect(signal.platform.metrics.activeSessions.count()).toBe(1);
 
     const handshakes = (await signal.platform.metrics.handshakeDuration.get()).values.find((v) => v.metricName?.endsWith('_count'));
     expect(handshakes?.value).toBe(1);

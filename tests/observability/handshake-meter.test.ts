@@ -61,6 +61,19 @@ test('a handshake spread over three replicas is timed once, offer stored to answ
   expect(await value(b.metrics, 'signal_handshakes_total', 'outcome="completed"')).toBe(1);
 });
 
+test('a second answer in the same slot is a handshake of its own and is timed again', async () => {
+  const [a, b] = replicas;
+  for (const attempt of [1, 2]) {
+    await a.exchange.submit('offer', alice, { to: bob, sdp: `v=0 offer ${attempt}`, room: ROOM });
+    await read(b, 'offer', bob, alice);
+    clock.advance(1_000);
+    await b.exchange.submit('answer', bob, { to: alice, sdp: `v=0 answer ${attempt}`, room: ROOM });
+    await read(a, 'answer', alice, bob);
+    await read(a, 'answer', alice, bob);
+  }
+  expect(await value(a.metrics, 'signal_handshake_duration_seconds_count')).toBe(2);
+});
+
 test('an SDP read within 5 s of being written is delivered in time, later is late; an offer replaced unanswered is undelivered', async () => {
   const [a, b] = replicas;
   await a.exchange.submit('offer', alice, { to: bob, sdp: 'v=0 first', room: ROOM });

@@ -1,7 +1,9 @@
 /**
  * Concurrent peer pairs running full handshakes against a Signal server until a deadline. Each
- * cycle logs two fresh users in, trades offer and answer through long-polls, expires both and logs
- * out; every few cycles a pair also leaves a long-poll to time out and abandons another mid-wait,
+ * pair is two users for the whole run, as real users call again and again: state Signal keeps per
+ * user for a window (SLI caps, byte budgets, offer histories) then stays at its steady size, and
+ * what grows is what each handshake leaves behind. Each cycle logs the two in (fresh sessions),
+ * trades offer and answer through long-polls, expires both and logs out; every few cycles a pair also leaves a long-poll to time out and abandons another mid-wait,
  * so each way a waiter can end is exercised. Any unexpected answer is recorded, not thrown.
  */
 import { randomUUID } from 'node:crypto';
@@ -41,9 +43,8 @@ export async function runHandshakes(baseUrl: string, pairs: number, durationMs: 
     if (got.status !== want) result.errors.push(`${what}: ${got.status} ${got.text.slice(0, 120)}`);
   };
 
-  const loginPeer = async (): Promise<Peer> => {
+  const loginPeer = async (uuid: string): Promise<Peer> => {
     result.requests += 1;
-    const uuid = randomUUID();
     const res = await request(`${baseUrl}/login`, { dispatcher: agent, headers: { authorization: `Bearer ${tokenFor({ uuid })}` } });
     await res.body.text();
     const setCookie = [res.headers['set-cookie'] ?? []].flat().join(';');
@@ -61,9 +62,10 @@ export async function runHandshakes(baseUrl: string, pairs: number, durationMs: 
   };
 
   const pair = async (index: number) => {
+    const users = [randomUUID(), randomUUID()] as const;
     for (let cycle = 0; Date.now() < deadline; cycle += 1) {
       try {
-        const [alice, bob] = [await loginPeer(), await loginPeer()];
+        const [alice, bob] = [await loginPeer(users[0]), await loginPeer(users[1])];
         const sideTraffic: Promise<unknown>[] = [];
         if ((cycle + index) % 5 === 0) {
           sideTraffic.push(call('GET', `/offer?${sdpQuery(randomUUID(), { wait: '1' })}`, alice).then((res) => expectStatus('timed-out long-poll', res, 204)));

@@ -30,6 +30,11 @@ export class ActiveSessions {
     }
   }
 
+  /** A session that ended (logout, revocation) is no longer active, whatever its last request. */
+  forget(sessionKey: string): void {
+    this.#lastSeen.delete(sessionKey);
+  }
+
   count(): number {
     this.#forgetStale(this.#clock.now());
     return this.#lastSeen.size;

@@ -48,7 +48,10 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const bus = await createBroadcasts(config.bus, config.http, logger, metrics);
   const events = new EventHub({ bus, clock, metrics, logger, replicaName: config.http.replicaName });
   const sessions = new SessionGate(stores.sessions, clock, config.session.cacheSeconds);
-  events.on('session.revoked', ({ sessionId }) => sessions.revoke(sessionId));
+  events.on('session.revoked', ({ sessionId }) => {
+    sessions.revoke(sessionId);
+    metrics.activeSessions.forget(sessionId);
+  });
   return {
     config,
     clock,

@@ -19,3 +19,15 @@ test('counts each session once while it has made a request within the window', (
   clock.advance(WINDOW_MS);
   expect(active.count()).toBe(0);
 });
+
+test('a session that ended stops counting at once, and counts again only if it is seen again', () => {
+  const clock = new ManualClock();
+  const active = new ActiveSessions(WINDOW_MS, clock);
+  active.seen('a');
+  active.seen('b');
+  active.forget('a');
+  active.forget('never-seen');
+  expect(active.count()).toBe(1);
+  active.seen('a');
+  expect(active.count()).toBe(2);
+});
