@@ -20,6 +20,8 @@ export interface CosmosTestServer {
   throttle(count: number, retryAfterMs?: number): void;
   /** While stalled, requests are accepted but never answered: a hung gateway. Leaving drops them. */
   setStalled(stalled: boolean): void;
+  /** Every request is answered this many ms late (0: at once), as by a slow gateway or region. */
+  setLatency(ms: number): void;
   /** Stops listening and drops every open connection: clients see connection refused. */
   stop(): Promise<void>;
   /** Listens again on the same port; data written before the stop is still there. */
@@ -40,10 +42,16 @@ export async function startCosmosServer(): Promise<CosmosTestServer> {
   let throttled = 0;
   let retryAfter = 0;
   let stalled = false;
+  let latencyMs = 0;
   const held = new Set<ServerResponse>();
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     log.push(`${req.method} ${req.url}`);
+    if (latencyMs > 0) setTimeout(() => answer(req, res), latencyMs);
+    else answer(req, res);
+  });
+
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     if (stalled) {
       held.add(res);
       return;
@@ -67,7 +75,7 @@ export async function startCosmosServer(): Promise<CosmosTestServer> {
       return;
     }
     serve(req, res);
-  });
+  };
 
   const dropHeld = () => {
     for (const res of held) res.destroy();
@@ -95,6 +103,9 @@ export async function startCosmosServer(): Promise<CosmosTestServer> {
     setStalled(value) {
       stalled = value;
       if (!value) dropHeld();
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     async stop() {
       if (!server.listening) return;
