@@ -50,6 +50,10 @@ interface Row extends Spec {
   replicaUse: { quota: number; throttled: number }[];
   /** Wake-ups sent to another replica, per handshake (a handshake has two wake-ups). */
   crossingsPerHandshake: number;
+  /** Mean time of a store call as the replicas saw it, in ms: the Cosmos stand-in shares the machine. */
+  storeCallMs: number;
+  /** Replicas' garbage-collection time per completed handshake, in ms. */
+  gcPerHandshakeMs: number;
   /** CPU of all signaling replicas per completed handshake, in ms. */
   cpuPerHandshakeMs: number;
   busMessagesPerHandshake: number;
@@ -57,15 +61,25 @@ interface Row extends Spec {
   machineBusy: number;
 }
 
-/** Wake-ups a replica sent to another, delivered or not, from its own `signal_wakeups_total{path="crossed"}`. */
-const CROSSED = /^signal_wakeups_total\{[^}]*path="crossed"/;
-async function wakeUpsSent(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => CROSSED.test(line))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+/**
+ * From a replica's own scrape: wake-ups it sent to another, delivered or not
+ * (`signal_wakeups_total{path="crossed"}`); the time and count of its store calls, to tell a
+ * slower store from a costlier replica; and its garbage-collection time.
+ */
+const SUMMED = {
+  crossings: /^signal_wakeups_total\{[^}]*path="crossed"/,
+  storeSeconds: /^signal_store_operation_duration_seconds_sum[{ ]/,
+  storeCalls: /^signal_store_operation_duration_seconds_count[{ ]/,
+  gcSeconds: /^nodejs_gc_duration_seconds_sum[{ ]/,
+};
+type Counters = Record<keyof typeof SUMMED, number>;
+async function countersOf(url: string): Promise<Counters> {
+  const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+  const sum = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).reduce((total, line) => total + Number(line.split(' ').at(-1)), 0);
+  return Object.fromEntries(Object.entries(SUMMED).map(([name, pattern]) => [name, sum(pattern)])) as Counters;
 }
+const addCounters = (all: Counters[]): Counters =>
+  Object.fromEntries(Object.keys(SUMMED).map((name) => [name, all.reduce((total, one) => total + one[name as keyof Counters], 0)])) as Counters;
 
 async function measure({ replicas, routing }: Spec, round: number): Promise<Row> {
   const env = Object.fromEntries(Object.entries(testEnv(DIRECT)).filter((entry): entry is [string, string] => entry[1] !== undefined));
@@ -97,8 +111,7 @@ async function measure({ replicas, routing }: Spec, round: number): Promise<Row>
         self: cpuSeconds(process.pid),
         busy: machineBusySeconds(),
       };
-      const crossings = (await Promise.all(signaling.map((pod) => wakeUpsSent(pod.url)))).reduce((sum, count) => sum + count, 0);
-      return { ...taken, crossings };
+      return { ...taken, counters: addCounters(await Promise.all(signaling.map((pod) => countersOf(pod.url)))) };
     };
     let before: ReturnType<typeof sample> | undefined;
     let after: ReturnType<typeof sample> | undefined;
@@ -139,7 +152,9 @@ async function measure({ replicas, routing }: Spec, round: number): Promise<Row>
           throttled: periods === 0 ? 0 : (a.throttling[i]!.throttled - b.throttling[i]!.throttled) / periods,
         };
       }),
-      crossingsPerHandshake: (a.crossings - b.crossings) / Math.max(1, completed),
+      crossingsPerHandshake: (a.counters.crossings - b.counters.crossings) / Math.max(1, completed),
+      storeCallMs: ((a.counters.storeSeconds - b.counters.storeSeconds) / Math.max(1, a.counters.storeCalls - b.counters.storeCalls)) * 1000,
+      gcPerHandshakeMs: ((a.counters.gcSeconds - b.counters.gcSeconds) / Math.max(1, completed)) * 1000,
       cpuPerHandshakeMs: (signaling.reduce((sum, _, i) => sum + a.cpu[i]! - b.cpu[i]!, 0) / Math.max(1, completed)) * 1000,
       busMessagesPerHandshake: (a.broker.sent + a.broker.received - b.broker.sent - b.broker.received) / Math.max(1, completed),
       generatorMillicores: ((a.self - b.self) / SECONDS) * 1000,
@@ -160,11 +175,11 @@ console.log(
   `Each signaling replica limited to ${MILLICORES}m; ${PAIRS_PER_REPLICA} handshakes in flight per replica; ${SECONDS} s measured after ${WARM_UP_SECONDS} s; ` +
     `${ROUNDS} interleaved round(s); wake-ups that cross go over HTTP.\n`,
 );
-console.log('| round | signaling replicas, routing | handshakes/s | vs 1 replica | failed | replica CPU per handshake | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | crossed share of wake-ups | Service Bus messages per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| round | signaling replicas, routing | handshakes/s | vs 1 replica | failed | replica CPU per handshake | of which GC | mean store call | replica CPU, share of its limit | periods throttled | crossing wake-ups per handshake | crossed share of wake-ups | Service Bus messages per handshake | bench process (generator, Cosmos server, broker) | machine busy (cores) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   console.log(
-    `| ${row.round} | ${label(row)} | ${row.handshakesPerSecond.toFixed(1)} | ${ratio(row).toFixed(2)}× | ${row.failed} | ${row.cpuPerHandshakeMs.toFixed(2)} ms | ` +
+    `| ${row.round} | ${label(row)} | ${row.handshakesPerSecond.toFixed(1)} | ${ratio(row).toFixed(2)}× | ${row.failed} | ${row.cpuPerHandshakeMs.toFixed(2)} ms | ${row.gcPerHandshakeMs.toFixed(2)} ms | ${row.storeCallMs.toFixed(1)} ms | ` +
       `${row.replicaUse.map((use) => percent(use.quota)).join(' / ')} | ${row.replicaUse.map((use) => percent(use.throttled)).join(' / ')} | ` +
       `${row.crossingsPerHandshake.toFixed(3)} | ${(row.crossingsPerHandshake * 50).toFixed(2)} % | ${row.busMessagesPerHandshake.toFixed(2)} | ${row.generatorMillicores.toFixed(0)}m | ${row.machineBusy.toFixed(2)} |`,
   );
