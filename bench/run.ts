@@ -1,7 +1,8 @@
 // `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
 // Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000,
 // --filter=<text> (only case groups whose name contains it, e.g. --filter=floor),
-// --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost).
+// --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost),
+// --plots (then redraws docs/plots/ from the newest results of each case, this run's included).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +15,18 @@ import { httpTarget, measureHandshakes, peerJsTarget, type HandshakeTarget } fro
 import { measureRoute, signalRoutes } from './cases/routes.ts';
 import { Budget } from './lib/budget.ts';
 import { pinSelfToCore } from './lib/proc-stats.ts';
-import { gitRevision, REPO_ROOT } from './lib/repo.ts';
+import { gitRevision } from './lib/repo.ts';
 import { startServer, type ServerProcess, type ServerSpec } from './lib/server-process.ts';
 import { summarizeProfiles } from './report/cpu-profile.ts';
 import { renderMarkdown, verdict } from './report/markdown.ts';
+import { describeDrawReport, drawPlots } from './report/plots/draw.ts';
+import { RESULTS_DIR, resultStamp, writeResultsJson } from './report/results-files.ts';
 import type { BenchResults } from './report/results.ts';
 import { checkTargets } from './report/targets.ts';
 import * as systems from './systems.ts';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' }, filter: { type: 'string' }, profile: { type: 'boolean', default: false } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' }, filter: { type: 'string' }, profile: { type: 'boolean', default: false }, plots: { type: 'boolean', default: false } },
 });
 const config: BenchConfig = {
   ...(args.quick ? QUICK_RUN : FULL_RUN),
@@ -52,8 +55,8 @@ const results: BenchResults = {
   skipped: [],
   profiles: [],
 };
-const outDir = join(REPO_ROOT, 'bench', 'results');
-const stamp = results.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+const outDir = RESULTS_DIR;
+const stamp = resultStamp(results.startedAt);
 const jwtSecret = systems.newJwtSecret();
 const hasSignal = systems.signalExists();
 const profiled: { label: string; dir: string }[] = [];
@@ -171,7 +174,8 @@ const targets = checkTargets(results, config.loads);
 const markdown = renderMarkdown(results, targets);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, `${stamp}.md`), markdown);
-writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
+writeResultsJson(outDir, `${stamp}.json`, { ...results, targets });
 process.stdout.write(`${markdown}\n`);
 for (const check of targets) process.stdout.write(`${verdict(check)} ${check.target}: ${check.measured} (ratio ${check.ratio.toFixed(2)})\n`);
 process.stdout.write(`\nwritten to bench/results/${stamp}.md and .json\n`);
+if (args.plots) process.stdout.write(`${describeDrawReport(drawPlots(outDir))}\n`);

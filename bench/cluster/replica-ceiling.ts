@@ -20,6 +20,9 @@ import { login, testEnv, type LoggedIn } from '../../test-support/signal/harness
 import { spreadHandshake } from '../lib/cluster-handshake.ts';
 import { limitCpu, type CpuQuota } from '../lib/cpu-quota.ts';
 import { cpuSeconds, machineBusySeconds } from '../lib/proc-stats.ts';
+import { gitRevision } from '../lib/repo.ts';
+import { CEILING_PREFIX, SATURATED, type CeilingResults } from '../report/ceiling-results.ts';
+import { RESULTS_DIR, resultStamp, writeResultsJson } from '../report/results-files.ts';
 
 const MILLICORES = Number(process.argv[2] ?? 250);
 const SECONDS = Number(process.argv[3] ?? 20);
@@ -30,8 +33,6 @@ const WARM_UP_SECONDS = 5;
 const PAIRS_PER_REPLICA = Number(process.argv[6] ?? 96);
 /** Long enough for a GET to park before its POST, so every wake-up is one (a crossing when apart). */
 const PARK_MS = 120;
-/** Below this share of its quota a replica was not the limit, and the row says so. */
-const SATURATED = 0.85;
 
 /** Env of a replica: every replica takes wake-ups on a free port of the loopback. */
 const DIRECT = { WAKEUP_SECRET: 'a bench secret of more than thirty-two characters', WAKEUP_HOST: '127.0.0.1', WAKEUP_PORT: '0' };
@@ -166,6 +167,7 @@ async function measure({ replicas, routing }: Spec, round: number): Promise<Row>
   }
 }
 
+const startedAt = new Date().toISOString();
 const rows: Row[] = [];
 for (let round = 1; round <= ROUNDS; round += 1) for (const spec of SPECS) rows.push(await measure(spec, round));
 const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
@@ -205,3 +207,16 @@ console.log(
     ? `\nEvery replica ran at ≥ ${percent(SATURATED)} of its limit: the figures are the replicas' ceilings.`
     : `\nNot every replica reached ${percent(SATURATED)} of its limit: something else (the machine, the generator) capped a row; lower the limit or quiet the machine.`,
 );
+// Kept for `npm run bench:plots`, which draws the scaling plot from the newest of these.
+const results: CeilingResults = {
+  bench: 'replica-ceiling',
+  startedAt,
+  command: `npm run bench:cluster -- replica-ceiling ${process.argv.slice(2).join(' ')}`.trim(),
+  environment: { revision: gitRevision(), node: process.version },
+  millicores: MILLICORES,
+  seconds: SECONDS,
+  rounds: ROUNDS,
+  pairsPerReplica: PAIRS_PER_REPLICA,
+  rows,
+};
+console.log(`\nwritten to ${writeResultsJson(RESULTS_DIR, `${CEILING_PREFIX}${resultStamp(startedAt)}.json`, results)}`);

@@ -19,7 +19,7 @@ export const verdict = (check: TargetCheck) => `${check.pass === null ? 'INFO' :
 function routesTable(results: BenchResults): string {
   const base = (system: string) => results.routes.find((r) => r.system === system)?.median.requestsPerSecond ?? Number.NaN;
   const express = base(SYSTEM.express);
-  const raw = base('node:http hello');
+  const raw = base(SYSTEM.raw);
   return table(
     ['system', 'route', 'req/s', 'x Express hello', 'x node:http hello', 'p50 ms', 'p99 ms', 'failures', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound'],
     results.routes.map((r) => [

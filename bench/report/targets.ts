@@ -21,6 +21,7 @@ export const SYSTEM = {
   peerjs: 'PeerJS server',
   signal: 'Signal all-in-one',
   express: 'Express 5 hello',
+  raw: 'node:http hello',
 } as const;
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;

@@ -1,18 +1,8 @@
 import type { BenchResults, HandshakeResult, HandshakeRound } from '../report/results.ts';
 import { checkTargets } from '../report/targets.ts';
+import { handshakeRound } from './bench-results-fixtures.ts';
 
-const round = (p99Ms: number, otherCpuPercent = 0): HandshakeRound => ({
-  handshakesPerSecond: 200,
-  p50Ms: 1,
-  p99Ms,
-  maxMs: p99Ms,
-  errors: 0,
-  cpuMicrosPerHandshake: 100,
-  serverCpuPercent: 20,
-  loadgenCpuPercent: 20,
-  otherCpuPercent,
-  loadgenLagP99Ms: 1,
-});
+const round = (p99Ms: number, otherCpuPercent = 0): HandshakeRound => handshakeRound(1, p99Ms, otherCpuPercent);
 
 const handshake = (system: string, mode: HandshakeResult['mode'], median: HandshakeRound): HandshakeResult => ({ system, mode, load: 200, rounds: [median], median });
 
