@@ -20,7 +20,8 @@ function point(rows: readonly CeilingRow[], single: readonly CeilingRow[]): Line
     y: median(rates),
     low: Math.min(...rates),
     high: Math.max(...rates),
-    ...(Number.isFinite(ratio) ? { label: `${ratio.toFixed(2)}×` } : {}),
+    // 1 replica is the 1.00× every other label is relative to.
+    ...(Number.isFinite(ratio) && rows[0]?.replicas !== 1 ? { label: `${ratio.toFixed(2)}×` } : {}),
   };
 }
 

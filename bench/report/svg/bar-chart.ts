@@ -1,4 +1,4 @@
-import { bottomAxis, DASH, header, INK, legend, svgDocument, TEXT_SIZE, type AxisSpec, type LegendEntry, type PlotArea } from './frame.ts';
+import { bottomAxis, DASH, HALO, header, INK, legend, svgDocument, TEXT_SIZE, type AxisSpec, type LegendEntry, type PlotArea } from './frame.ts';
 import { element, textWidth } from './markup.ts';
 import { pathThrough } from './palette.ts';
 import { linearScale } from './scale.ts';
@@ -57,16 +57,19 @@ export function barChart(chart: BarChart): string {
     return [
       element('text', { x: plot.left - 10, y: middle + 4, 'text-anchor': 'end', fill: INK }, bar.label),
       element('rect', { x: plot.left, y: middle - BAR / 2, width: Math.max(0, end - plot.left), height: BAR, fill: bar.colour }),
-      ...(bar.note === undefined ? [] : [element('text', { x: end + 6, y: middle + 4, fill: INK }, bar.note)]),
+      ...(bar.note === undefined ? [] : [element('text', { x: end + 6, y: middle + 4, fill: INK, ...HALO }, bar.note)]),
     ];
   });
   const lines = references.flatMap((reference, i) => {
     const at = x.at(reference.value);
     const labelY = plot.top - 6 - (references.length - 1 - i) * REFERENCE_LABEL_HEIGHT;
+    // Right of the line, or left of it where it would run off the chart.
+    const fits = at + 4 + textWidth(reference.label, TEXT_SIZE - 1) <= width - MARGIN;
     return [
       element('path', { d: pathThrough([[at, labelY + 3], [at, plot.bottom]]), stroke: INK, 'stroke-width': 1.5, 'stroke-dasharray': DASH }),
-      element('text', { x: at + 4, y: labelY, fill: INK, 'font-size': TEXT_SIZE - 1 }, reference.label),
+      element('text', { x: fits ? at + 4 : at - 4, y: labelY, 'text-anchor': fits ? undefined : 'end', fill: INK, 'font-size': TEXT_SIZE - 1 }, reference.label),
     ];
   });
-  return svgDocument(width, height, chart.title, chart.notes, [...top.svg, ...key.svg, ...bottomAxis(x, plot, chart.value), ...rows, ...lines]);
+  // Lines first: the bars and their figures are drawn over them.
+  return svgDocument(width, height, chart.title, chart.notes, [...top.svg, ...key.svg, ...bottomAxis(x, plot, chart.value), ...lines, ...rows]);
 }

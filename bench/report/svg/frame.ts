@@ -35,6 +35,8 @@ export const TEXT_SIZE = 12;
 const TITLE_SIZE = 17;
 const LINE_HEIGHT = 16;
 export const DASH = '6 4';
+/** A white outline under text, so that a figure stays legible where a line runs behind it. */
+export const HALO = { stroke: '#FFFFFF', 'stroke-width': 4, 'paint-order': 'stroke', 'stroke-linejoin': 'round' } as const;
 
 /**
  * The whole document. The white background keeps the chart readable where GitHub shows images

@@ -1,4 +1,4 @@
-import { bottomAxis, DASH, header, INK, leftAxis, legend, svgDocument, TEXT_SIZE, tickLabelWidth, type AxisSpec, type LegendEntry, type PlotArea } from './frame.ts';
+import { bottomAxis, DASH, HALO, header, INK, leftAxis, legend, svgDocument, TEXT_SIZE, tickLabelWidth, type AxisSpec, type LegendEntry, type PlotArea } from './frame.ts';
 import { element } from './markup.ts';
 import { marker, pathThrough } from './palette.ts';
 import { linearScale, logScale, type Scale } from './scale.ts';
@@ -62,7 +62,7 @@ function seriesSvg(series: LineSeries, x: Scale, y: Scale): string[] {
   }
   for (const point of points) {
     svg.push(marker(series.marker ?? 'none', x.at(point.x), y.at(point.y), series.colour, undefined, point.hollow));
-    if (point.label !== undefined) svg.push(element('text', { x: x.at(point.x) + 8, y: y.at(point.y) - 8, fill: INK, 'font-size': TEXT_SIZE - 1 }, point.label));
+    if (point.label !== undefined) svg.push(element('text', { x: x.at(point.x) + 8, y: y.at(point.y) - 8, fill: INK, 'font-size': TEXT_SIZE - 1, ...HALO }, point.label));
   }
   return svg;
 }
