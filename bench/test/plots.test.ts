@@ -22,7 +22,7 @@ function results(parts: Partial<BenchResults>, startedAt = '2026-12-05T09:04:20.
     durationSeconds: 1,
     command,
     environment: { revision: 'abc1234', node: 'v24.21.0' },
-    config: { rounds: 3, routeConnections: 50 },
+    config: { rounds: 3, routeConnections: 50, saturationConcurrency: 64 },
     routes: [],
     handshakes: [],
     idle: [],
@@ -73,6 +73,7 @@ describe('handshake latency chart', () => {
     expect(textOf(svg)).not.toContain('1,000');
     expect(svg).toContain('2026-12-05 09:04 UTC: npm run bench -- --only=handshakes (revision abc1234, Node v24.21.0)');
     expect(svg).not.toContain('polling');
+    expect(svg).toContain('At saturation (64 closed-loop clients): protocol floor (raw node:http) 200/s.');
   });
 
   test('a row other processes disturbed is drawn hollow, and the notes say what that means', () => {

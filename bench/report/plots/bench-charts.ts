@@ -29,6 +29,11 @@ export function handshakeLatencyChart(results: BenchResults): string | undefined
   if (rows.length === 0) return undefined;
   const systems = [...new Set(rows.map((row) => row.system))].sort(bySystem);
   const loads = [...new Set(rows.map((row) => row.load))].sort((a, b) => a - b);
+  // A closed-loop rate has no offered load to sit at on the x axis: it is given in the notes.
+  const saturation = results.handshakes
+    .filter((row) => row.load === 'saturation' && systems.includes(row.system))
+    .sort((a, b) => bySystem(a.system, b.system))
+    .map((row) => `${styleOf(row.system).name} ${formatNumber(row.median.handshakesPerSecond)}/s${noisy(row) ? ' (noisy)' : ''}`);
   const series = systems.flatMap((system): LineSeries[] => {
     const style = styleOf(system);
     const own = rows.filter((row) => row.system === system).sort((a, b) => a.load - b.load);
@@ -42,6 +47,7 @@ export function handshakeLatencyChart(results: BenchResults): string | undefined
     notes: [
       sourceNote(benchSource(results)),
       `Open-loop arrivals, median of ${rounds(results)} rounds; Signal and the floor: 4 HTTP requests with long-poll; PeerJS: 2 WebSocket messages.`,
+      ...(saturation.length > 0 ? [`At saturation (${String(results.config.saturationConcurrency ?? '?')} closed-loop clients): ${saturation.join(', ')}.`] : []),
       ...(rows.some(noisy) ? [`Hollow markers: ${NOISY_NOTE}.`] : []),
     ],
     x: { label: 'offered load (handshakes/s)', ticks: loads },
