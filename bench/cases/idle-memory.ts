@@ -34,12 +34,18 @@ async function storeReadsDuringQuietWindow(scrape: () => Promise<string>): Promi
   return [...moved].filter(([key]) => isReadOperation(key)).reduce((sum, [, count]) => sum + count, 0);
 }
 
+/** Extra readings of the server around the baseline and while every long-poll waits (heap snapshots). */
+export interface HoldProbe {
+  before(): Promise<void>;
+  held(): Promise<void>;
+}
+
 /**
  * RSS cost of one waiting long-poll: open `holds` GET /offer?wait= for SDPs nobody sends, each on
  * its own connection, and divide the server's RSS growth by their number. Sessions are created
  * before the baseline reading so that only the waiting requests are counted.
  */
-export async function holdLongPolls(server: ServerProcess, login: Login, holds: number, waitSeconds: number, hasMetrics: boolean): Promise<IdleRound> {
+export async function holdLongPolls(server: ServerProcess, login: Login, holds: number, waitSeconds: number, hasMetrics: boolean, probe?: HoldProbe): Promise<IdleRound> {
   const control = new Pool(server.origin, { connections: 4 });
   const holders = new Pool(server.origin, { connections: holds });
   let closing = false;
@@ -48,6 +54,7 @@ export async function holdLongPolls(server: ServerProcess, login: Login, holds: 
     const sessions = await mapLimit(Math.ceil(holds / LONG_POLLS_PER_SESSION), 8, (i) => login(control, `idle-${i}`));
     const api = new SignalHttpApi(holders);
     await delay(SETTLE_MS);
+    await probe?.before();
     const rssBefore = server.rssBytes();
     let endedEarly = 0;
     const waiting: Promise<unknown>[] = [];
@@ -66,6 +73,7 @@ export async function holdLongPolls(server: ServerProcess, login: Login, holds: 
     await delay(SETTLE_MS);
     const rssAfter = server.rssBytes();
     const storeReadsWhileWaiting = hasMetrics ? await storeReadsDuringQuietWindow(scrape) : Number.NaN;
+    await probe?.held();
     if (endedEarly > 0) throw new Error(`${endedEarly} of ${holds} long-polls ended before the measurement`);
     // Destroying the pool drops every socket at once; aborting 10,000 requests one by one takes seconds.
     closing = true;

@@ -12,18 +12,16 @@ export class LongPollQuota {
     this.#max = maxPerUser;
   }
 
-  /** Takes one of the user's places (429 when all are taken); the returned function gives it back. */
-  take(user: string): () => void {
+  /** Takes one of the user's places (429 when all are taken); `give` hands it back, once per take. */
+  take(user: string): void {
     const held = this.#held.get(user) ?? 0;
     if (held >= this.#max) throw new HttpError(429, 'Too many waiting requests for this user', { 'Retry-After': '1' });
     this.#held.set(user, held + 1);
-    let given = false;
-    return () => {
-      if (given) return;
-      given = true;
-      const left = (this.#held.get(user) ?? 1) - 1;
-      if (left <= 0) this.#held.delete(user);
-      else this.#held.set(user, left);
-    };
+  }
+
+  give(user: string): void {
+    const left = (this.#held.get(user) ?? 1) - 1;
+    if (left <= 0) this.#held.delete(user);
+    else this.#held.set(user, left);
   }
 }

@@ -11,7 +11,7 @@ import { HandshakeMeter } from './handshake-meter.ts';
 import { LongPollQuota } from './long-poll-quota.ts';
 import { slotOf } from './slot.ts';
 import { SlotWatches } from './slot-watches.ts';
-import { WaiterRegistry, type WaitOutcome } from './waiters.ts';
+import { WaiterRegistry, type ClientLine, type WaitOutcome } from './waiters.ts';
 
 /**
  * What wakes a waiter: a write on this replica, with the record as written; another replica's
@@ -107,18 +107,16 @@ export class SdpExchange {
    * The latest live SDP of `type` that the peer sent to the caller, or undefined. With a wait,
    * parks until an event names this slot (or, while the bus is down, until the next re-check).
    */
-  async read(type: SdpType, caller: PeerId, query: SdpQuery, signal: AbortSignal): Promise<SdpRecord | undefined> {
+  async read(type: SdpType, caller: PeerId, query: SdpQuery, client: ClientLine): Promise<SdpRecord | undefined> {
     const key: SdpKey = { room: query.room.uuid, type, from: query.signalId, to: caller };
     if (query.waitSeconds === 0) return this.#deps.sdps.get(key);
     if (this.#waiters.size >= this.#deps.config.longPollMaxPerReplica) {
       throw new HttpError(503, 'Too many waiting requests on this server; retry', { 'Retry-After': '1' });
     }
-    const release = this.#quota.take(caller);
-    try {
-      return await this.#waitFor(key, this.#deps.clock.now() + query.waitSeconds * 1000, signal);
-    } finally {
-      release();
-    }
+    this.#quota.take(caller);
+    // Not awaited here: the wait's own frame gives the place back, so a waiting request keeps one
+    // suspended frame fewer.
+    return this.#waitFor(key, this.#deps.clock.now() + query.waitSeconds * 1000, client, caller);
   }
 
   /**
@@ -161,56 +159,60 @@ export class SdpExchange {
     this.#waiters.close();
   }
 
-  async #waitFor(key: SdpKey, deadline: number, signal: AbortSignal): Promise<SdpRecord | undefined> {
+  async #waitFor(key: SdpKey, deadline: number, client: ClientLine, caller: PeerId): Promise<SdpRecord | undefined> {
     const slot = slotOf(key);
     const recheckMs = this.#deps.config.fallbackIntervalSeconds * 1000;
     let woken = false;
     let token: string | undefined;
     let watched = false;
     let reachable = true;
-    for (;;) {
-      const remaining = deadline - this.#deps.clock.now();
-      // A waiter whose address is not on the slot is woken by nobody: it re-checks instead.
-      const capped = !reachable && remaining > recheckMs;
-      const parked = this.#waiters.park(slot, Math.max(0, capped ? recheckMs : remaining), signal);
-      let record: SdpRecord | undefined;
-      try {
-        if (watched) {
-          record = await this.#deps.sdps.get(key, token);
-        } else {
-          ({ record, reachable } = await this.#watches.watch(key, slot, deadline));
-          watched = true;
+    try {
+      for (;;) {
+        const remaining = deadline - this.#deps.clock.now();
+        // A waiter whose address is not on the slot is woken by nobody: it re-checks instead.
+        const capped = !reachable && remaining > recheckMs;
+        const parked = this.#waiters.park(slot, Math.max(0, capped ? recheckMs : remaining), client);
+        let record: SdpRecord | undefined;
+        try {
+          if (watched) {
+            record = await this.#deps.sdps.get(key, token);
+          } else {
+            ({ record, reachable } = await this.#watches.watch(key, slot, deadline));
+            watched = true;
+          }
+        } catch (error) {
+          parked.cancel();
+          throw error;
         }
-      } catch (error) {
-        parked.cancel();
-        throw error;
+        if (record !== undefined) {
+          parked.cancel();
+          return woken ? this.#woken(record) : record;
+        }
+        if (remaining <= 0) {
+          parked.cancel();
+          return this.#ended('timeout');
+        }
+        if (!reachable && !capped && remaining > recheckMs) {
+          // Parked for the whole wait before the watch failed: park again with the re-check period.
+          parked.cancel();
+          continue;
+        }
+        const outcome = await parked.outcome;
+        if (outcome === 'woken') {
+          const wake = parked.detail;
+          if (wake !== undefined && 'record' in wake) return this.#woken(wake.record);
+          woken = true;
+          // An expiry wakes the slot's waiters to read the store at once; a slot still empty keeps
+          // them waiting (a peer clears old SDPs before it offers, while the other already waits).
+          if (wake !== undefined && 'token' in wake) token = wake.token;
+        } else if (outcome === 'timeout' && capped) {
+          continue;
+        } else if (outcome !== 'recheck') {
+          return this.#ended(outcome);
+        }
       }
-      if (record !== undefined) {
-        parked.cancel();
-        return woken ? this.#woken(record) : record;
-      }
-      if (remaining <= 0) {
-        parked.cancel();
-        return this.#ended('timeout');
-      }
-      if (!reachable && !capped && remaining > recheckMs) {
-        // Parked for the whole wait before the watch failed: park again with the re-check period.
-        parked.cancel();
-        continue;
-      }
-      const outcome = await parked.outcome;
-      if (outcome === 'woken') {
-        const wake = parked.detail();
-        if (wake !== undefined && 'record' in wake) return this.#woken(wake.record);
-        woken = true;
-        // An expiry wakes the slot's waiters to read the store at once; a slot still empty keeps
-        // them waiting (a peer clears old SDPs before it offers, while the other already waits).
-        if (wake !== undefined && 'token' in wake) token = wake.token;
-      } else if (outcome === 'timeout' && capped) {
-        continue;
-      } else if (outcome !== 'recheck') {
-        return this.#ended(outcome);
-      }
+    } finally {
+      this.#quota.give(caller);
     }
   }
 

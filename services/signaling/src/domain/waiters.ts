@@ -1,72 +1,113 @@
+import { performance } from 'node:perf_hooks';
+import { ExpiryHeap } from './expiry-heap.ts';
+
 export type WaitOutcome = 'woken' | 'timeout' | 'client_gone' | 'shutdown' | 'recheck';
 
-interface Waiter<D> {
-  settle(outcome: WaitOutcome, detail?: D): void;
+/**
+ * The client of a waiting request, as much as a waiter needs of it: whether it left, and one
+ * callback for when it leaves. An AbortSignal is one; the GET handler passes a plain object,
+ * since an AbortController with its listener cost each waiting request about half a kilobyte.
+ */
+export interface ClientLine {
+  readonly aborted: boolean;
+  onabort: ((this: never, event: never) => unknown) | null;
 }
 
 export interface Parked<D> {
-  outcome: Promise<WaitOutcome>;
+  readonly outcome: Promise<WaitOutcome>;
   /** What the wake-up carried, if anything (e.g. what lets the woken read see the write). */
-  detail(): D | undefined;
+  readonly detail: D | undefined;
   /** Leaves the registry without waking anyone else on the slot. */
   cancel(): void;
 }
 
+const settledWith = <D>(outcome: WaitOutcome): Parked<D> => ({ outcome: Promise.resolve(outcome), detail: undefined, cancel: () => {} });
+
+/** One parked request: an entry of its slot's set and of the expiry heap, until settled. */
+class Waiter<D> implements Parked<D> {
+  readonly slot: string;
+  readonly due: number;
+  heapIndex = -1;
+  detail: D | undefined;
+  readonly outcome: Promise<WaitOutcome>;
+  readonly #resolve: (outcome: WaitOutcome) => void;
+  readonly #registry: WaiterRegistry<D>;
+  readonly #client: ClientLine;
+
+  constructor(registry: WaiterRegistry<D>, slot: string, due: number, client: ClientLine) {
+    this.#registry = registry;
+    this.slot = slot;
+    this.due = due;
+    this.#client = client;
+    const { promise, resolve } = Promise.withResolvers<WaitOutcome>();
+    this.outcome = promise;
+    this.#resolve = resolve;
+    client.onabort = () => registry.settle(this, 'client_gone');
+  }
+
+  cancel(): void {
+    this.#registry.settle(this, 'recheck');
+  }
+
+  /** Called once, by the registry, after it let go of this waiter. */
+  resolve(outcome: WaitOutcome, detail: D | undefined): void {
+    this.detail = detail;
+    this.#client.onabort = null;
+    this.#resolve(outcome);
+  }
+}
+
 /**
- * Long-poll requests parked until an event names their SDP slot. Waiting costs a timer and a
- * set entry, never a store read; the slot's store read happens only when woken.
+ * Long-poll requests parked until an event names their SDP slot. Waiting costs a set entry and a
+ * place in one expiry heap, never a store read; the slot's store read happens only when woken.
+ * One timer, armed for the earliest deadline, serves every waiter.
  */
 export class WaiterRegistry<D = never> {
   readonly #bySlot = new Map<string, Set<Waiter<D>>>();
-  #count = 0;
+  readonly #expiries = new ExpiryHeap<Waiter<D>>();
+  #timer: NodeJS.Timeout | undefined;
+  #timerDue = Number.POSITIVE_INFINITY;
   #closed = false;
 
   get size(): number {
-    return this.#count;
+    return this.#expiries.size;
   }
 
   /**
-   * Parks until `wake(slot)`, the timeout, the abort signal or shutdown. Registration happens
+   * Parks until `wake(slot)`, the timeout, the client leaving or shutdown. Registration happens
    * synchronously, so a caller that registers and then reads the store cannot miss a wake-up for
    * a write that lands in between.
    */
-  park(slot: string, timeoutMs: number, signal: AbortSignal): Parked<D> {
-    if (this.#closed) return { outcome: Promise.resolve('shutdown'), detail: () => undefined, cancel: () => {} };
-    if (signal.aborted) return { outcome: Promise.resolve('client_gone'), detail: () => undefined, cancel: () => {} };
-    let self: Waiter<D> | undefined;
-    let wokenWith: D | undefined;
-    const outcome = new Promise<WaitOutcome>((resolve) => {
-      let set = this.#bySlot.get(slot);
-      if (set === undefined) {
-        set = new Set();
-        this.#bySlot.set(slot, set);
-      }
-      const slotSet = set;
-      const onAbort = () => waiter.settle('client_gone');
-      const timer = setTimeout(() => waiter.settle('timeout'), timeoutMs);
-      const waiter: Waiter<D> = {
-        settle: (outcome, detail) => {
-          if (!slotSet.delete(waiter)) return;
-          wokenWith = detail;
-          if (slotSet.size === 0) this.#bySlot.delete(slot);
-          this.#count -= 1;
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          resolve(outcome);
-        },
-      };
-      slotSet.add(waiter);
-      this.#count += 1;
-      signal.addEventListener('abort', onAbort, { once: true });
-      self = waiter;
-    });
-    return { outcome, detail: () => wokenWith, cancel: () => self?.settle('recheck') };
+  park(slot: string, timeoutMs: number, client: ClientLine): Parked<D> {
+    if (this.#closed) return settledWith('shutdown');
+    if (client.aborted) return settledWith('client_gone');
+    const waiter = new Waiter<D>(this, slot, performance.now() + timeoutMs, client);
+    let set = this.#bySlot.get(slot);
+    if (set === undefined) {
+      set = new Set();
+      this.#bySlot.set(slot, set);
+    }
+    set.add(waiter);
+    this.#expiries.push(waiter);
+    if (waiter.due < this.#timerDue) this.#arm(waiter.due);
+    return waiter;
+  }
+
+  /** Takes the waiter out and answers it; a waiter already settled is left alone. */
+  settle(waiter: Waiter<D>, outcome: WaitOutcome, detail?: D): void {
+    if (waiter.heapIndex < 0) return;
+    this.#expiries.remove(waiter);
+    const set = this.#bySlot.get(waiter.slot);
+    set?.delete(waiter);
+    if (set?.size === 0) this.#bySlot.delete(waiter.slot);
+    if (this.#expiries.size === 0) this.#disarm();
+    waiter.resolve(outcome, detail);
   }
 
   wake(slot: string, outcome: WaitOutcome = 'woken', detail?: D): void {
     const set = this.#bySlot.get(slot);
     if (set === undefined) return;
-    for (const waiter of [...set]) waiter.settle(outcome, detail);
+    for (const waiter of [...set]) this.settle(waiter, outcome, detail);
   }
 
   /** Wakes everyone: used to re-check the store when the bus cannot be trusted to deliver. */
@@ -79,4 +120,26 @@ export class WaiterRegistry<D = never> {
     this.#closed = true;
     this.wakeAll('shutdown');
   }
+
+  #arm(due: number): void {
+    clearTimeout(this.#timer);
+    this.#timerDue = due;
+    this.#timer = setTimeout(this.#expire, Math.max(1, Math.ceil(due - performance.now())));
+  }
+
+  #disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDue = Number.POSITIVE_INFINITY;
+  }
+
+  /** Times out every waiter now due, then waits for the next one (the timer may fire a little early). */
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    this.#timerDue = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    for (let first = this.#expiries.peek(); first !== undefined && first.due <= now; first = this.#expiries.peek()) this.settle(first, 'timeout');
+    const next = this.#expiries.peek();
+    if (next !== undefined) this.#arm(next.due);
+  };
 }

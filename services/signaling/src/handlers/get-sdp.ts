@@ -3,24 +3,38 @@ import type { StoredSdp } from '@signal/common/api/schemas';
 import type { RequestValidators } from '@signal/common/api/validators';
 import type { SdpType } from '../store/sdp-store.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
+import type { ClientLine } from '../domain/waiters.ts';
+
+/** A request that does not wait has no client to lose. */
+const STAYS: ClientLine = { aborted: false, onabort: null };
+
+/**
+ * The client of a long-poll, told when the response closes unanswered. A plain object and one
+ * listener: this is held for as long as the request waits, by thousands of requests at once.
+ */
+function clientOf(res: Response): ClientLine {
+  const client = { aborted: false, onabort: null as (() => void) | null };
+  // 'close' comes once per response, so `on` does: `once` would add a wrapper per request.
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    client.aborted = true;
+    client.onabort?.();
+  });
+  return client;
+}
 
 /**
  * GET /offer and GET /answer: the user asks for the SDP a peer (signalId) sent them in a room.
  * 200 with {from, sdp} when there is one, 204 when not; with `wait` the request long-polls.
  */
-const CLIENT_GONE = new Error('client closed the connection');
-
 export function getSdp(type: SdpType, exchange: SdpExchange, parse: RequestValidators['sdpQuery']) {
   return async (req: Request, res: Response): Promise<void> => {
     const query = parse(req.query);
-    res.locals.longPoll = query.waitSeconds > 0;
-    const { session } = res.locals;
-    const gone = new AbortController();
-    // Only a request that is still unanswered has a client to lose; aborting after the response
-    // would build a DOMException for nothing on every request.
-    res.once('close', () => res.writableFinished || gone.abort(CLIENT_GONE));
-    const record = await exchange.read(type, session.uuid, query, gone.signal);
-    if (gone.signal.aborted) return;
+    const waits = query.waitSeconds > 0;
+    res.locals.longPoll = waits;
+    const record = await exchange.read(type, res.locals.session.uuid, query, waits ? clientOf(res) : STAYS);
+    // Closed before an answer was written: the client left.
+    if (res.closed) return;
     if (record === undefined) {
       res.status(204).end();
       return;
