@@ -58,7 +58,8 @@ export function guardConnectionSlots(server: Server, http: HttpConfig): void {
     // keepAliveTimeout just before 'request'): clients told the real figure stop reusing the
     // connection before it closes, instead of sending a request into a closing socket.
     (res as typeof res & { _keepAliveTimeout: number })._keepAliveTimeout = keepAliveMs;
-    res.once('close', () => {
+    // 'close' comes once per response: `on`, since `once` wraps each listener for as long as a long-poll waits.
+    res.on('close', () => {
       state.inFlight -= 1;
       if (state.inFlight === 0) state.idle = setTimeout(() => req.socket.destroy(), keepAliveMs).unref();
     });

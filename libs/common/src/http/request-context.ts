@@ -58,7 +58,8 @@ export function requestContext(options: RequestContextOptions) {
     res.setHeader('X-Request-Id', id);
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     const started = performance.now();
-    res.once('close', () => {
+    // 'close' comes once per response: `on`, since `once` wraps each listener for as long as a long-poll waits.
+    res.on('close', () => {
       const seconds = (performance.now() - started) / 1000;
       const route = routeOf(req.path) ?? 'unmatched';
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;

@@ -64,7 +64,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const inFlight = new Set<ServerResponse>();
   server.on('request', (_req, res: ServerResponse) => {
     inFlight.add(res);
-    res.once('close', () => {
+    // 'close' comes once per response: `on`, since `once` wraps each listener for as long as a long-poll waits.
+    res.on('close', () => {
       inFlight.delete(res);
       if (shuttingDown && inFlight.size === 0) server.closeAllConnections();
     });
