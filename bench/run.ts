@@ -1,5 +1,5 @@
 // `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
-// Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000,
+// Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000, --rounds=N,
 // --filter=<text> (only case groups whose name contains it, e.g. --filter=floor),
 // --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost),
 // --plots (then redraws docs/plots/ from the newest results of each case, this run's included).
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { longPollHandshake, pollingHandshake } from './clients/http-handshake.ts';
 import { FULL_RUN, QUICK_RUN, type BenchConfig } from './config.ts';
 import { holdLongPolls, holdPeerJsPeers, measureIdle } from './cases/idle-memory.ts';
-import { httpTarget, measureHandshakes, peerJsTarget, type HandshakeTarget } from './cases/handshakes.ts';
+import { httpTarget, measureHandshakes, measureInterleaved, peerJsTarget, type HandshakeTarget } from './cases/handshakes.ts';
 import { measureRoute, signalRoutes } from './cases/routes.ts';
 import { Budget } from './lib/budget.ts';
 import { pinSelfToCore } from './lib/proc-stats.ts';
@@ -26,11 +26,20 @@ import { checkTargets } from './report/targets.ts';
 import * as systems from './systems.ts';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, loads: { type: 'string' }, filter: { type: 'string' }, profile: { type: 'boolean', default: false }, plots: { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    loads: { type: 'string' },
+    rounds: { type: 'string' },
+    filter: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    plots: { type: 'boolean', default: false },
+  },
 });
 const config: BenchConfig = {
   ...(args.quick ? QUICK_RUN : FULL_RUN),
   ...(args.loads === undefined ? {} : { loads: args.loads.split(',').map(Number) }),
+  ...(args.rounds === undefined ? {} : { rounds: Number(args.rounds) }),
 };
 const suites = new Set((args.only ?? 'routes,handshakes,idle').split(','));
 
@@ -133,16 +142,29 @@ if (suites.has('routes')) {
 if (suites.has('handshakes')) {
   const withSaturation = [...config.loads, 'saturation' as const];
   const { waitSeconds, pollMs, giveUpMs } = { waitSeconds: config.longPollWaitSeconds, pollMs: config.pollIntervalMs, giveUpMs: config.drainSeconds * 2000 };
-  await handshakeCases('protocol floor, long-poll', systems.FLOOR, withSaturation, 0.5, (server) =>
-    httpTarget(server, 'long-poll', systems.floorLogin, (api) => longPollHandshake(api, waitSeconds), config, false),
-  );
+  const floorTarget = (server: ServerProcess) => httpTarget(server, 'long-poll', systems.floorLogin, (api) => longPollHandshake(api, waitSeconds), config, false);
   if (hasSignal) {
-    await handshakeCases('Signal, long-poll', signalFor('long-poll handshakes'), withSaturation, 0.5, (server) =>
-      httpTarget(server, 'long-poll', systems.signalLogin(jwtSecret), (api) => longPollHandshake(api, waitSeconds), config, true),
+    // Signal's p99 is judged against the floor's, so their rounds alternate on the same machine state.
+    await group('handshakes: long-poll, protocol floor and Signal in interleaved rounds', 2 * loadsSeconds(0.5, withSaturation.length), () =>
+      withServer(systems.FLOOR, (floor) =>
+        withServer(signalFor('long-poll handshakes'), async (signal) => {
+          const drivers = [await floorTarget(floor), await httpTarget(signal, 'long-poll', systems.signalLogin(jwtSecret), (api) => longPollHandshake(api, waitSeconds), config, true)];
+          try {
+            const byLoad = [];
+            for (const load of withSaturation) byLoad.push(await measureInterleaved(drivers, load, config));
+            // Rows by system, as the other cases print them.
+            for (const index of drivers.keys()) results.handshakes.push(...byLoad.map((rows) => rows[index]!));
+          } finally {
+            await Promise.all(drivers.map((driver) => driver.close()));
+          }
+        }),
+      ),
     );
     await handshakeCases('Signal, 1 s polling', signalFor('polling handshakes'), config.loads, 4.5, (server) =>
       httpTarget(server, 'polling 1 s', systems.signalLogin(jwtSecret), (api) => pollingHandshake(api, pollMs, giveUpMs), config, true),
     );
+  } else {
+    await handshakeCases('protocol floor, long-poll', systems.FLOOR, withSaturation, 0.5, floorTarget);
   }
   await handshakeCases('PeerJS, WebSocket relay', systems.PEERJS, withSaturation, 0.5, (server) => peerJsTarget(server, config));
 }

@@ -81,49 +81,73 @@ function medianRecord(records: Record<string, number>[]): Record<string, number>
   return Object.fromEntries(keys.map((key) => [key, median(records.map((record) => record[key] ?? 0))]));
 }
 
-/** One case: a warm-up at the same load, then `rounds` measured rounds; medians reported. */
-export async function measureHandshakes(target: HandshakeTarget, load: number | 'saturation', config: BenchConfig): Promise<HandshakeResult> {
-  const runFor = (seconds: number): Promise<LoadRound> =>
-    load === 'saturation'
-      ? closedLoop({ concurrency: config.saturationConcurrency, durationSeconds: seconds, task: target.task })
-      : openLoop({ ratePerSecond: load, durationSeconds: seconds, drainSeconds: config.drainSeconds, task: target.task });
-  await runFor(config.warmupSeconds);
-  const rounds: HandshakeRound[] = [];
-  const storeOps: Record<string, number>[] = [];
-  let firstError: string | undefined;
-  for (let round = 0; round < config.rounds; round += 1) {
-    const opsBefore = await target.storeOps?.();
-    const cpu = startCpuWindow(target.server);
-    // A late load generator inflates latency as much as a slow server: its own loop delay says which.
-    const loadgenLag = monitorEventLoopDelay({ resolution: 1 });
-    loadgenLag.enable();
-    const result = await runFor(config.handshakeSeconds);
-    loadgenLag.disable();
-    const use = cpu();
-    const opsAfter = await target.storeOps?.();
-    if (opsBefore && opsAfter) storeOps.push(perHandshake(countDelta(opsBefore, opsAfter), result.completed));
-    firstError ??= result.firstError;
-    const latency = summarize(result.latenciesMs);
-    rounds.push({
-      handshakesPerSecond: result.completed / result.elapsedSeconds,
-      p50Ms: latency.p50,
-      p99Ms: latency.p99,
-      maxMs: latency.max,
-      errors: result.errors,
-      cpuMicrosPerHandshake: (use.serverCpuSeconds * 1e6) / result.completed,
-      serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
-      loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
-      otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
-      loadgenLagP99Ms: loadgenLag.percentile(99) / 1e6,
-    });
-  }
-  return {
-    system: target.server.name,
-    mode: target.mode,
-    load,
-    rounds,
-    median: medianOf(rounds),
-    ...(storeOps.length > 0 ? { storeOpsPerHandshake: medianRecord(storeOps) } : {}),
-    ...(firstError === undefined ? {} : { firstError }),
+/** One measured round of one target: the load generator's view, the server's CPU, store operations. */
+async function measureRound(target: HandshakeTarget, load: number | 'saturation', config: BenchConfig) {
+  const opsBefore = await target.storeOps?.();
+  const cpu = startCpuWindow(target.server);
+  // A late load generator inflates latency as much as a slow server: its own loop delay says which.
+  const loadgenLag = monitorEventLoopDelay({ resolution: 1 });
+  loadgenLag.enable();
+  const result = await runLoad(target, load, config, config.handshakeSeconds);
+  loadgenLag.disable();
+  const use = cpu();
+  const opsAfter = await target.storeOps?.();
+  const latency = summarize(result.latenciesMs);
+  const round: HandshakeRound = {
+    handshakesPerSecond: result.completed / result.elapsedSeconds,
+    p50Ms: latency.p50,
+    p99Ms: latency.p99,
+    maxMs: latency.max,
+    errors: result.errors,
+    cpuMicrosPerHandshake: (use.serverCpuSeconds * 1e6) / result.completed,
+    serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
+    loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
+    otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
+    loadgenLagP99Ms: loadgenLag.percentile(99) / 1e6,
   };
+  return { round, storeOps: opsBefore && opsAfter ? perHandshake(countDelta(opsBefore, opsAfter), result.completed) : undefined, firstError: result.firstError };
+}
+
+const runLoad = (target: HandshakeTarget, load: number | 'saturation', config: BenchConfig, seconds: number): Promise<LoadRound> =>
+  load === 'saturation'
+    ? closedLoop({ concurrency: config.saturationConcurrency, durationSeconds: seconds, task: target.task })
+    : openLoop({ ratePerSecond: load, durationSeconds: seconds, drainSeconds: config.drainSeconds, task: target.task });
+
+/**
+ * One load on several servers, their rounds interleaved: after a warm-up of each, round i of every
+ * target runs before round i + 1 of any, in an order that alternates, so that what the rest of the
+ * machine does falls on all of them alike and round i of each can be compared. Medians reported.
+ */
+export async function measureInterleaved(targets: HandshakeTarget[], load: number | 'saturation', config: BenchConfig): Promise<HandshakeResult[]> {
+  for (const target of targets) await runLoad(target, load, config, config.warmupSeconds);
+  const measured = targets.map(() => ({ rounds: [] as HandshakeRound[], storeOps: [] as Record<string, number>[], firstError: undefined as string | undefined }));
+  for (let round = 0; round < config.rounds; round += 1) {
+    const order = targets.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const { round: figures, storeOps, firstError } = await measureRound(targets[index] as HandshakeTarget, load, config);
+      const into = measured[index]!;
+      into.rounds[round] = figures;
+      if (storeOps !== undefined) into.storeOps.push(storeOps);
+      into.firstError ??= firstError;
+    }
+  }
+  return targets.map((target, index) => {
+    const { rounds, storeOps, firstError } = measured[index]!;
+    return {
+      system: target.server.name,
+      mode: target.mode,
+      load,
+      rounds,
+      median: medianOf(rounds),
+      ...(storeOps.length > 0 ? { storeOpsPerHandshake: medianRecord(storeOps) } : {}),
+      ...(firstError === undefined ? {} : { firstError }),
+    };
+  });
+}
+
+/** One case on one server: a warm-up at the same load, then `rounds` measured rounds; medians reported. */
+export async function measureHandshakes(target: HandshakeTarget, load: number | 'saturation', config: BenchConfig): Promise<HandshakeResult> {
+  const [result] = await measureInterleaved([target], load, config);
+  return result!;
 }
