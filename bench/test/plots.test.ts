@@ -148,7 +148,7 @@ describe('scaling chart', () => {
     expect(labels).not.toContain('1.00×');
     expect(labels.some((label) => label === '1.23×' || label === '1.22×')).toBe(true);
     expect(labels).toEqual(expect.arrayContaining(['1', '2', '4', 'signaling replicas', 'handshakes/s']));
-    expect(svg).toContain('Rounds with every replica at ≥ 85 % of its quota: 1 2/2, 2r 2/2, 4r 1/2, 2 2/2.');
+    expect(svg).toContain('(else the machine, not the quota, was the limit): 1 2/2, 2r 2/2, 4r 1/2, 2 2/2.');
     expect(sourceOf(svg)).toBe('2026-12-05 09:30 UTC: npm run bench:cluster -- replica-ceiling 250 10 2 1,2,2r,4r 64 (revision abc1234, Node v24.21.0)');
   });
 

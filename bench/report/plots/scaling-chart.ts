@@ -50,8 +50,9 @@ export function scalingChart(results: CeilingResults): string | undefined {
     title: 'Handshakes per second against signaling replicas',
     notes: [
       sourceNote(ceilingSource(results)),
-      `Each replica held to ${results.millicores}m of CPU, ${results.pairsPerReplica} handshakes in flight per replica, ${results.seconds} s per row; ${results.rounds} interleaved rounds.`,
-      `Median round, whiskers lowest to highest; labels: median ratio to 1 replica in the same round. Rounds with every replica at ≥ ${SATURATED * 100} % of its quota: ${quotaCounts.join(', ')}.`,
+      `Each replica held to ${results.millicores}m of CPU, ${results.pairsPerReplica} handshakes in flight per replica, ${results.seconds} s per row; ` +
+        (results.rounds === 1 ? 'one round; labels: ratio to 1 replica.' : `${results.rounds} interleaved rounds: median round, whiskers lowest to highest; labels: median ratio to 1 replica in the same round.`),
+      `Rounds with every replica at ≥ ${SATURATED * 100} % of its quota (else the machine, not the quota, was the limit): ${quotaCounts.join(', ')}.`,
     ],
     x: { label: 'signaling replicas', ticks: counts },
     y: { label: 'handshakes/s' },

@@ -42,7 +42,7 @@ function seriesSvg(series: LineSeries, x: Scale, y: Scale): string[] {
   const points = series.points.filter(drawable);
   const svg: string[] = [];
   for (const point of points) {
-    if (point.low === undefined || point.high === undefined) continue;
+    if (point.low === undefined || point.high === undefined || point.low === point.high) continue;
     const [px, top, bottom] = [x.at(point.x), y.at(point.high), y.at(point.low)];
     svg.push(
       element('path', { d: `${pathThrough([[px, top], [px, bottom]])} ${pathThrough([[px - 4, top], [px + 4, top]])} ${pathThrough([[px - 4, bottom], [px + 4, bottom]])}`, stroke: series.colour, 'stroke-width': 1.5, fill: 'none' }),
@@ -62,7 +62,9 @@ function seriesSvg(series: LineSeries, x: Scale, y: Scale): string[] {
   }
   for (const point of points) {
     svg.push(marker(series.marker ?? 'none', x.at(point.x), y.at(point.y), series.colour, undefined, point.hollow));
-    if (point.label !== undefined) svg.push(element('text', { x: x.at(point.x) + 8, y: y.at(point.y) - 8, fill: INK, 'font-size': TEXT_SIZE - 1, ...HALO }, point.label));
+    if (point.label !== undefined) {
+      svg.push(element('text', { x: x.at(point.x), y: y.at(point.y) - 10, 'text-anchor': 'middle', fill: INK, 'font-size': TEXT_SIZE - 1, ...HALO }, point.label));
+    }
   }
   return svg;
 }
