@@ -117,6 +117,6 @@ describe('what the dashboard and alerts read', () => {
   });
 });
 
-test('signal_sessions_active counts the two users of the handshake once each, however many requests they made', () => {
-  expect(/^signal_sessions_active\{[^}]*\} (\S+)$/m.exec(text)?.[1]).toBe('2');
+test('signal_sessions_active no longer counts the two users of the handshake once both logged out', () => {
+  expect(/^signal_sessions_active\{[^}]*\} (\S+)$/m.exec(text)?.[1]).toBe('0');
 });
