@@ -58,12 +58,13 @@ class Waiter<D> implements Parked<D> {
 }
 
 /**
- * Long-poll requests parked until an event names their SDP slot. Waiting costs a set entry and a
- * place in one expiry heap, never a store read; the slot's store read happens only when woken.
+ * Long-poll requests parked until an event names their SDP slot. Waiting costs an entry under its
+ * slot and a place in one expiry heap, never a store read; the slot's store read happens only when woken.
  * One timer, armed for the earliest deadline, serves every waiter.
  */
 export class WaiterRegistry<D = never> {
-  readonly #bySlot = new Map<string, Set<Waiter<D>>>();
+  /** A slot's waiter, or its set when several wait on it (most slots have one: a set each cost ~170 bytes). */
+  readonly #bySlot = new Map<string, Waiter<D> | Set<Waiter<D>>>();
   readonly #expiries = new ExpiryHeap<Waiter<D>>();
   #timer: NodeJS.Timeout | undefined;
   #timerDue = Number.POSITIVE_INFINITY;
@@ -82,12 +83,10 @@ export class WaiterRegistry<D = never> {
     if (this.#closed) return settledWith('shutdown');
     if (client.aborted) return settledWith('client_gone');
     const waiter = new Waiter<D>(this, slot, performance.now() + timeoutMs, client);
-    let set = this.#bySlot.get(slot);
-    if (set === undefined) {
-      set = new Set();
-      this.#bySlot.set(slot, set);
-    }
-    set.add(waiter);
+    const present = this.#bySlot.get(slot);
+    if (present === undefined) this.#bySlot.set(slot, waiter);
+    else if (present instanceof Set) present.add(waiter);
+    else this.#bySlot.set(slot, new Set([present, waiter]));
     this.#expiries.push(waiter);
     if (waiter.due < this.#timerDue) this.#arm(waiter.due);
     return waiter;
@@ -97,17 +96,16 @@ export class WaiterRegistry<D = never> {
   settle(waiter: Waiter<D>, outcome: WaitOutcome, detail?: D): void {
     if (waiter.heapIndex < 0) return;
     this.#expiries.remove(waiter);
-    const set = this.#bySlot.get(waiter.slot);
-    set?.delete(waiter);
-    if (set?.size === 0) this.#bySlot.delete(waiter.slot);
+    const present = this.#bySlot.get(waiter.slot);
+    if (present === waiter || (present instanceof Set && present.delete(waiter) && present.size === 0)) this.#bySlot.delete(waiter.slot);
     if (this.#expiries.size === 0) this.#disarm();
     waiter.resolve(outcome, detail);
   }
 
   wake(slot: string, outcome: WaitOutcome = 'woken', detail?: D): void {
-    const set = this.#bySlot.get(slot);
-    if (set === undefined) return;
-    for (const waiter of [...set]) this.settle(waiter, outcome, detail);
+    const present = this.#bySlot.get(slot);
+    if (present === undefined) return;
+    for (const waiter of present instanceof Set ? [...present] : [present]) this.settle(waiter, outcome, detail);
   }
 
   /** Wakes everyone: used to re-check the store when the bus cannot be trusted to deliver. */

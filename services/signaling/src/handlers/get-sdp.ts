@@ -1,7 +1,7 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { StoredSdp } from '@signal/common/api/schemas';
 import type { RequestValidators } from '@signal/common/api/validators';
-import type { SdpType } from '../store/sdp-store.ts';
+import type { SdpRecord, SdpType } from '../store/sdp-store.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 import type { ClientLine } from '../domain/waiters.ts';
 
@@ -23,23 +23,32 @@ function clientOf(res: Response): ClientLine {
   return client;
 }
 
+/** The answer once the read is done: nothing if the client left, 204 without an SDP, else the SDP. */
+function answer(res: Response, exchange: SdpExchange, record: SdpRecord | undefined): void {
+  // Closed before an answer was written: the client left.
+  if (res.closed) return;
+  if (record === undefined) {
+    res.status(204).end();
+    return;
+  }
+  exchange.delivered(record);
+  res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp } satisfies StoredSdp);
+}
+
 /**
  * GET /offer and GET /answer: the user asks for the SDP a peer (signalId) sent them in a room.
  * 200 with {from, sdp} when there is one, 204 when not; with `wait` the request long-polls.
+ * Not an async function: while it waits, a request then holds two promise reactions rather than a
+ * suspended frame and Express's handling of the promise an async handler returns.
  */
 export function getSdp(type: SdpType, exchange: SdpExchange, parse: RequestValidators['sdpQuery']) {
-  return async (req: Request, res: Response): Promise<void> => {
+  return (req: Request, res: Response, next: NextFunction): void => {
     const query = parse(req.query);
     const waits = query.waitSeconds > 0;
     res.locals.longPoll = waits;
-    const record = await exchange.read(type, res.locals.session.uuid, query, waits ? clientOf(res) : STAYS);
-    // Closed before an answer was written: the client left.
-    if (res.closed) return;
-    if (record === undefined) {
-      res.status(204).end();
-      return;
-    }
-    exchange.delivered(record);
-    res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp } satisfies StoredSdp);
+    exchange
+      .read(type, res.locals.session.uuid, query, waits ? clientOf(res) : STAYS)
+      .then((record) => answer(res, exchange, record))
+      .catch(next);
   };
 }
