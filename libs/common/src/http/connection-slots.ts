@@ -40,7 +40,8 @@ export function guardConnectionSlots(server: Server, http: HttpConfig): void {
     openPerClient.set(address, open);
     const state: { inFlight: number; idle?: NodeJS.Timeout } = { inFlight: 0 };
     clientSockets.set(socket, state);
-    socket.once('close', () => {
+    // 'close' comes once per socket: `on`, since `once` wraps the listener of every held connection.
+    socket.on('close', () => {
       clearTimeout(state.idle);
       const left = (openPerClient.get(address) ?? 1) - 1;
       if (left > 0) openPerClient.set(address, left);
