@@ -11,9 +11,10 @@
  * each ratio is to the 1-replica row of the same round. Checks that the replicas, not the rest of
  * the machine, were the limit (each replica near its quota and throttled). Needs root for the cgroups.
  * Usage: npm run bench:cluster -- replica-ceiling [millicores=250] [seconds=20] [rounds=3] [rows=1,2,2r,4r] [pairs=96]
- *   (a row is a replica count, with `r` for room routing; pairs: handshakes in flight per replica,
+ *   (a row is a replica count, with `r` for room routing, or `1b` for one replica beside a burner; pairs: handshakes in flight per replica,
  *   fewer on a busy machine, where a starved Cosmos stand-in turns a deep queue into 503s)
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { launchCluster } from '../../test-support/cluster/launcher.ts';
 import { hashRing } from '../../test-support/cluster/hash-ring.ts';
 import { login, testEnv, type LoggedIn } from '../../test-support/signal/harness.ts';
@@ -27,7 +28,9 @@ import { RESULTS_DIR, resultStamp, writeResultsJson } from '../report/results-fi
 const MILLICORES = Number(process.argv[2] ?? 250);
 const SECONDS = Number(process.argv[3] ?? 20);
 const ROUNDS = Number(process.argv[4] ?? 3);
-const SPECS = (process.argv[5] ?? '1,2,2r,4r').split(',').map((text): Spec => ({ replicas: Number.parseInt(text, 10), routing: text.endsWith('r') ? 'room' : 'random' }));
+const SPECS = (process.argv[5] ?? '1,2,2r,4r')
+  .split(',')
+  .map((text): Spec => ({ replicas: Number.parseInt(text, 10), routing: text.endsWith('r') ? 'room' : 'random', burner: text.endsWith('b') }));
 const WARM_UP_SECONDS = 5;
 /** Handshakes in flight per replica: 96 keeps a throttled replica busy through every 120 ms park on a quiet machine. */
 const PAIRS_PER_REPLICA = Number(process.argv[6] ?? 96);
@@ -41,7 +44,14 @@ type Routing = 'random' | 'room';
 interface Spec {
   replicas: number;
   routing: Routing;
+  /**
+   * Row `1b`: one replica beside a process held to the same quota that allocates and serialises
+   * without pause: what a busy neighbour on the machine costs a replica, with no second replica.
+   */
+  burner: boolean;
 }
+
+const BURNER = "const m = new Map(); for (let i = 0; ; i++) { const k = 'k' + (i % 50000); m.set(k, { i, s: JSON.stringify({ a: i, b: k }) }); }";
 
 interface Row extends Spec {
   round: number;
@@ -82,16 +92,21 @@ async function countersOf(url: string): Promise<Counters> {
 const addCounters = (all: Counters[]): Counters =>
   Object.fromEntries(Object.keys(SUMMED).map((name) => [name, all.reduce((total, one) => total + one[name as keyof Counters], 0)])) as Counters;
 
-async function measure({ replicas, routing }: Spec, round: number): Promise<Row> {
+async function measure({ replicas, routing, burner }: Spec, round: number): Promise<Row> {
   const env = Object.fromEntries(Object.entries(testEnv(DIRECT)).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const cluster = await launchCluster({ signalingReplicas: replicas, env: () => env });
   const quotas: CpuQuota[] = [];
+  let neighbour: ChildProcess | undefined;
   try {
     const session = cluster.running.get('session-0')!;
     const signaling = Array.from({ length: replicas }, (_, i) => cluster.running.get(`signaling-${i}`)!);
     const pairs: [LoggedIn, LoggedIn][] = [];
     for (let i = 0; i < PAIRS_PER_REPLICA * replicas; i += 1) pairs.push([await login(session.url), await login(session.url)]);
     for (const pod of signaling) quotas.push(limitCpu(pod.pid, MILLICORES, `signaling-${quotas.length}`));
+    if (burner) {
+      neighbour = spawn(process.execPath, ['-e', BURNER], { stdio: 'ignore' });
+      quotas.push(limitCpu(neighbour.pid!, MILLICORES, 'burner'));
+    }
     const ring = hashRing(signaling.map((_, i) => `signaling-${i}`));
     const pick =
       routing === 'room'
@@ -107,7 +122,7 @@ async function measure({ replicas, routing }: Spec, round: number): Promise<Row>
     const sample = async () => {
       const taken = {
         cpu: signaling.map((pod) => cpuSeconds(pod.pid)),
-        throttling: quotas.map((quota) => quota.throttling()),
+        throttling: quotas.slice(0, replicas).map((quota) => quota.throttling()),
         broker: cluster.broker.counters(),
         self: cpuSeconds(process.pid),
         busy: machineBusySeconds(),
@@ -143,6 +158,7 @@ async function measure({ replicas, routing }: Spec, round: number): Promise<Row>
     return {
       replicas,
       routing,
+      burner,
       round,
       handshakesPerSecond: completed / SECONDS,
       failed,
@@ -162,6 +178,7 @@ async function measure({ replicas, routing }: Spec, round: number): Promise<Row>
       machineBusy: (a.busy - b.busy) / SECONDS,
     };
   } finally {
+    neighbour?.kill('SIGKILL');
     quotas.forEach((quota) => quota.release());
     await cluster.stop();
   }
@@ -171,8 +188,10 @@ const startedAt = new Date().toISOString();
 const rows: Row[] = [];
 for (let round = 1; round <= ROUNDS; round += 1) for (const spec of SPECS) rows.push(await measure(spec, round));
 const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
-const label = (spec: Spec) => `${spec.replicas}${spec.replicas === 1 ? '' : `, ${spec.routing === 'room' ? 'room affinity' : 'random'}`}`;
-const ratio = (row: Row) => row.handshakesPerSecond / rows.find((other) => other.round === row.round && other.replicas === 1)!.handshakesPerSecond;
+const label = (spec: Spec) =>
+  spec.burner ? `${spec.replicas}, beside a ${MILLICORES}m burner` : `${spec.replicas}${spec.replicas === 1 ? '' : `, ${spec.routing === 'room' ? 'room affinity' : 'random'}`}`;
+const alone = (row: Row) => rows.find((other) => other.round === row.round && other.replicas === 1 && !other.burner)!;
+const ratio = (row: Row) => row.handshakesPerSecond / alone(row).handshakesPerSecond;
 console.log(
   `Each signaling replica limited to ${MILLICORES}m; ${PAIRS_PER_REPLICA} handshakes in flight per replica; ${SECONDS} s measured after ${WARM_UP_SECONDS} s; ` +
     `${ROUNDS} interleaved round(s); wake-ups that cross go over HTTP.\n`,
@@ -189,15 +208,15 @@ for (const row of rows) {
 // Capacity at the limit from CPU cost: N replicas each spending their whole quota, at the CPU
 // per handshake measured. Where the machine, not the quota, capped a row's throughput, this is
 // the figure the quota would allow; it is derived, and printed apart from the measured ratio.
-const cpuRatio = (row: Row) => (row.replicas * rows.find((other) => other.round === row.round && other.replicas === 1)!.cpuPerHandshakeMs) / row.cpuPerHandshakeMs;
+const cpuRatio = (row: Row) => (row.replicas * alone(row).cpuPerHandshakeMs) / row.cpuPerHandshakeMs;
 const range = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}×`;
 console.log(
   '\n| signaling replicas, routing | handshakes/s vs 1 replica, range over rounds | from CPU per handshake: N × 1-replica cost / this cost | rounds with every replica at ≥ ' +
     percent(SATURATED) +
     ' of its limit |\n| --- | --- | --- | --- |',
 );
-for (const spec of SPECS.filter((one) => one.replicas > 1)) {
-  const same = rows.filter((row) => row.replicas === spec.replicas && row.routing === spec.routing);
+for (const spec of SPECS.filter((one) => one.replicas > 1 || one.burner)) {
+  const same = rows.filter((row) => row.replicas === spec.replicas && row.routing === spec.routing && row.burner === spec.burner);
   const saturated = same.filter((row) => row.replicaUse.every((use) => use.quota >= SATURATED)).length;
   console.log(`| ${label(spec)} | ${range(same.map(ratio))} | ${range(same.map(cpuRatio))} | ${saturated} of ${same.length} |`);
 }
