@@ -10,6 +10,8 @@ export interface CeilingRow {
   handshakesPerSecond: number;
   /** CPU each replica used, as a share of its quota. */
   replicaUse: { quota: number }[];
+  /** Row `1b`: one replica beside a process held to the same quota, burning CPU (absent in older files). */
+  burner?: boolean;
 }
 
 export interface CeilingResults {

@@ -148,8 +148,16 @@ describe('scaling chart', () => {
     expect(labels).not.toContain('1.00×');
     expect(labels.some((label) => label === '1.23×' || label === '1.22×')).toBe(true);
     expect(labels).toEqual(expect.arrayContaining(['1', '2', '4', 'signaling replicas', 'handshakes/s']));
-    expect(svg).toContain('(else the machine, not the quota, was the limit): 1 2/2, 2r 2/2, 4r 1/2, 2 2/2.');
+    expect(svg).toContain('(else the machine, not the quota, was the limit): 1 2/2, 2 2/2, 2r 2/2, 4r 1/2.');
     expect(sourceOf(svg)).toBe('2026-12-05 09:30 UTC: npm run bench:cluster -- replica-ceiling 250 10 2 1,2,2r,4r 64 (revision abc1234, Node v24.21.0)');
+  });
+
+  test('a row beside a burner is its own point, never the 1-replica baseline', () => {
+    const svg = scalingChart({ ...CEILING, rows: [...CEILING.rows, { ...row(1, 'random', 1, 30), burner: true }, { ...row(1, 'random', 2, 40), burner: true }] })!;
+    const labels = textOf(svg);
+    // 30/60 = 0.50, 40/80 = 0.50; the others as without the burner rows
+    expect(labels).toEqual(expect.arrayContaining(['1 replica beside a 250m burner', '0.50×', '1.68×', '2.75×']));
+    expect(svg).toContain('1b 2/2.');
   });
 
   test('no chart from a run without rows', () => {
