@@ -6,11 +6,11 @@ import type { BenchResults, HandshakeResult } from '../results.ts';
 import { NOISY_OTHER_CPU_PERCENT, SYSTEM } from '../targets.ts';
 import { asNpmCommand, bySystem, sourceNote, styleOf, type DataSource } from './source.ts';
 
-/** The targets, drawn as reference lines. */
-export const ROUTE_TARGET_X_EXPRESS = 0.7;
-export const KB_PER_LONG_POLL_TARGET = 20;
+/** Targets of docs/performance.md, drawn as reference lines. */
+const ROUTE_TARGET_X_EXPRESS = 0.7;
+const KB_PER_LONG_POLL_TARGET = 20;
 
-export function benchSource(results: BenchResults): DataSource {
+function benchSource(results: BenchResults): DataSource {
   const { revision, node } = results.environment;
   return { startedAt: results.startedAt, command: asNpmCommand(results.command), ...(revision === undefined ? {} : { revision }), ...(node === undefined ? {} : { node }) };
 }

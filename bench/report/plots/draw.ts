@@ -13,8 +13,8 @@ import { unescapeXml } from '../svg/markup.ts';
 import { handshakeLatencyChart, idleMemoryChart, routeThroughputChart } from './bench-charts.ts';
 import { scalingChart } from './scaling-chart.ts';
 
-export const PLOTS_DIR = join(REPO_ROOT, 'docs', 'plots');
-export const PERFORMANCE_DOC = join(REPO_ROOT, 'docs', 'performance.md');
+const PLOTS_DIR = join(REPO_ROOT, 'docs', 'plots');
+const PERFORMANCE_DOC = join(REPO_ROOT, 'docs', 'performance.md');
 
 interface Plot {
   file: string;
@@ -37,7 +37,7 @@ const fromBench = (has: (results: BenchResults) => boolean, chart: (results: Ben
   return results === undefined ? undefined : chart(results);
 };
 
-export const PLOTS: Plot[] = [
+const PLOTS: Plot[] = [
   { file: 'handshake-latency.svg', alt: 'Handshake p50 and p99 against offered load: Signal, the protocol floor and PeerJS', draw: fromBench((r) => r.handshakes.some((h) => typeof h.load === 'number'), handshakeLatencyChart) },
   { file: 'route-throughput.svg', alt: 'Requests per second of each Signal route against the Express 5 and node:http hello servers', draw: fromBench((r) => r.routes.length > 0, routeThroughputChart) },
   { file: 'idle-memory.svg', alt: 'KB of RSS per held connection: Signal, the protocol floor and PeerJS', draw: fromBench((r) => r.idle.length > 0, idleMemoryChart) },
@@ -61,13 +61,13 @@ export const BLOCK_BEGIN = '<!-- plots: written by `npm run bench:plots`, do not
 export const BLOCK_END = '<!-- end of plots -->';
 
 /** The docs' list of plots, each image followed by where its data came from. */
-export function plotsBlock(plots: readonly { file: string; alt: string; svg: string }[]): string {
+function plotsBlock(plots: readonly { file: string; alt: string; svg: string }[]): string {
   const entries = plots.map(({ file, alt, svg }) => `![${alt}](plots/${file})\n\nData: ${sourceOf(svg) ?? 'unknown'}.`);
   return [BLOCK_BEGIN, ...entries, BLOCK_END].join('\n\n');
 }
 
 /** Replaces the block between the markers; undefined for a document without them. */
-export function replaceBlock(markdown: string, block: string): string | undefined {
+function replaceBlock(markdown: string, block: string): string | undefined {
   const begin = markdown.indexOf(BLOCK_BEGIN);
   const end = markdown.indexOf(BLOCK_END, begin);
   if (begin < 0 || end < 0) return undefined;

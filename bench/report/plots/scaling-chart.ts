@@ -5,13 +5,13 @@ import { lineChart, type LinePoint, type LineSeries } from '../svg/line-chart.ts
 import { COLOURS, type Marker } from '../svg/palette.ts';
 import { sourceNote, type DataSource } from './source.ts';
 
-export function ceilingSource(results: CeilingResults): DataSource {
+function ceilingSource(results: CeilingResults): DataSource {
   const { revision, node } = results.environment;
   return { startedAt: results.startedAt, command: results.command, ...(revision === undefined ? {} : { revision }), ...(node === undefined ? {} : { node }) };
 }
 
 /** The row's name on the bench's command line: `1`, `2` (random), `2r` (room affinity), `1b` (beside a burner). */
-export function rowName(row: CeilingRow): string {
+function rowName(row: CeilingRow): string {
   if (row.burner) return `${row.replicas}b`;
   return row.replicas === 1 ? '1' : `${row.replicas}${row.routing === 'room' ? 'r' : ''}`;
 }

@@ -19,7 +19,7 @@ export function unescapeXml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => Object.entries(ENTITIES).find(([, escaped]) => escaped === entity)?.[0] ?? entity);
 }
 
-export type Attributes = Record<string, string | number | undefined>;
+type Attributes = Record<string, string | number | undefined>;
 
 function attributes(attrs: Attributes): string {
   return Object.entries(attrs)

@@ -14,8 +14,6 @@ export const COLOURS = {
   grey: '#777777',
 } as const;
 
-export type Colour = (typeof COLOURS)[keyof typeof COLOURS];
-
 /** A second cue besides colour, so that a series is told apart in grey print too. */
 export type Marker = 'circle' | 'square' | 'triangle' | 'diamond' | 'none';
 
