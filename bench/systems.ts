@@ -39,6 +39,8 @@ export function signalSpec(jwtSecret: string): Spec {
       LONGPOLL_MAX_SECONDS: '120',
       LONGPOLL_MAX_PER_SESSION: '10000',
       LONGPOLL_MAX_PER_REPLICA: '1000000',
+      // Every SDP of a run stays for SDP_TTL_SECONDS (5 min): interleaved rounds at every load fill the default 256 MB.
+      MEMORY_STORE_MAX_MB: '1024',
       // Every bench client connects from loopback: one address holds thousands of long-polls.
       HTTP_MAX_CONNECTIONS_PER_CLIENT: '0',
       LOG_LEVEL: 'warn',

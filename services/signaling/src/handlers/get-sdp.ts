@@ -5,8 +5,8 @@ import type { SdpRecord, SdpType } from '../store/sdp-store.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 import type { ClientLine } from '../domain/waiters.ts';
 
-/** A request that does not wait has no client to lose. */
-const STAYS: ClientLine = { aborted: false, onabort: null };
+/** A request that does not wait has no client to lose (frozen: it is never parked). */
+const STAYS: ClientLine = Object.freeze({ aborted: false, onabort: null });
 
 /**
  * The client of a long-poll, told when the response closes unanswered. A plain object and one
