@@ -15,6 +15,7 @@
  *   fewer on a busy machine, where a starved Cosmos stand-in turns a deep queue into 503s)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { launchCluster } from '../../test-support/cluster/launcher.ts';
 import { hashRing } from '../../test-support/cluster/hash-ring.ts';
 import { login, testEnv, type LoggedIn } from '../../test-support/signal/harness.ts';
@@ -178,7 +179,12 @@ async function measure({ replicas, routing, burner }: Spec, round: number): Prom
       machineBusy: (a.busy - b.busy) / SECONDS,
     };
   } finally {
-    neighbour?.kill('SIGKILL');
+    // Its group can be removed only once it has exited.
+    if (neighbour !== undefined && neighbour.exitCode === null && neighbour.signalCode === null) {
+      const exited = once(neighbour, 'exit');
+      neighbour.kill('SIGKILL');
+      await exited;
+    }
     quotas.forEach((quota) => quota.release());
     await cluster.stop();
   }
