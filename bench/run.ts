@@ -1,8 +1,10 @@
 // `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
-// Options: --quick (every case once, briefly), --only=routes,handshakes,idle, --loads=200,500,1000, --rounds=N,
+// Options: --quick (every case once, briefly), --only=routes,handshakes,idle,layers (layers, the per-request
+// CPU budget by layer, runs only when asked), --loads=200,500,1000, --rounds=N,
 // --filter=<text> (only case groups whose name contains it, e.g. --filter=floor),
 // --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost),
-// --plots (then redraws docs/plots/ from the newest results of each case, this run's included).
+// --plots (then redraws docs/plots/ from the newest results of each case, this run's included),
+// --compare=<dir> (the routes case also runs Signal from another checkout, e.g. `git worktree add /tmp/base main`, in the same rounds).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,8 @@ import { longPollHandshake, pollingHandshake } from './clients/http-handshake.ts
 import { FULL_RUN, QUICK_RUN, type BenchConfig } from './config.ts';
 import { holdLongPolls, holdPeerJsPeers, measureIdle } from './cases/idle-memory.ts';
 import { httpTarget, measureHandshakes, measureInterleaved, peerJsTarget, type HandshakeTarget } from './cases/handshakes.ts';
-import { measureRoute, signalRoutes } from './cases/routes.ts';
+import { measureLayers, renderLayerBudget } from './cases/layers.ts';
+import { measureRoutes, signalRoutes } from './cases/routes.ts';
 import { Budget } from './lib/budget.ts';
 import { pinSelfToCore } from './lib/proc-stats.ts';
 import { gitRevision } from './lib/repo.ts';
@@ -34,6 +37,7 @@ const { values: args } = parseArgs({
     filter: { type: 'string' },
     profile: { type: 'boolean', default: false },
     plots: { type: 'boolean', default: false },
+    compare: { type: 'string' },
   },
 });
 const config: BenchConfig = {
@@ -124,19 +128,32 @@ async function handshakeCases(name: string, spec: Omit<ServerSpec, 'core'>, load
 }
 
 if (suites.has('routes')) {
-  await group('routes: node:http hello', routeSeconds, () =>
-    withServer(systems.RAW_HELLO, async (server) => void results.routes.push(await measureRoute(server, { route: 'GET /', path: '/' }, config))),
-  );
-  await group('routes: Express 5 hello', routeSeconds, () =>
-    withServer(systems.EXPRESS_HELLO, async (server) => void results.routes.push(await measureRoute(server, { route: 'GET /hello', path: '/hello' }, config))),
-  );
-  if (hasSignal) {
-    await group('routes: Signal', 8 * routeSeconds, () =>
-      withServer(signalFor('routes'), async (server) => {
-        for (const route of await signalRoutes(server.origin, jwtSecret)) results.routes.push(await measureRoute(server, route, config));
-      }),
-    );
-  }
+  const signals = hasSignal ? [signalFor('routes'), ...(args.compare === undefined ? [] : [systems.signalSpecIn(args.compare, jwtSecret)])] : [];
+  await group('routes: hellos and Signal, rounds interleaved', (2 + 8 * signals.length) * routeSeconds, async () => {
+    const servers: ServerProcess[] = [];
+    try {
+      for (const spec of [systems.RAW_HELLO, systems.EXPRESS_HELLO, ...signals]) servers.push(await startServer({ ...spec, core: systems.SERVER_CORE }));
+      const [raw, express, ...signal] = servers;
+      if (raw === undefined || express === undefined) return;
+      const targets = [
+        { server: raw, spec: { route: 'GET /', path: '/' } },
+        { server: express, spec: { route: 'GET /hello', path: '/hello' } },
+      ];
+      // With --compare, the two Signals take turns route by route, each keeping its routes' order.
+      const routesOf = await Promise.all(signal.map(async (server) => (await signalRoutes(server.origin, jwtSecret)).map((spec) => ({ server, spec }))));
+      for (const [i] of (routesOf[0] ?? []).entries()) for (const routes of routesOf) if (routes[i] !== undefined) targets.push(routes[i]);
+      results.routes.push(...(await measureRoutes(targets, config)));
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  });
+}
+
+let layerBudget = '';
+if (suites.has('layers') && hasSignal) {
+  await group('layers: Signal CPU budget', 32 * (config.warmupSeconds + config.routeSeconds) + 10, async () => {
+    layerBudget = renderLayerBudget(await measureLayers(systems.signalSpec(jwtSecret), jwtSecret, config, join(outDir, `${stamp}-layers`)));
+  });
 }
 
 if (suites.has('handshakes')) {
@@ -193,7 +210,7 @@ if (!hasSignal) results.skipped.push({ case: 'every Signal case', reason: `${sys
 for (const { label, dir } of profiled) if (existsSync(dir)) results.profiles.push(summarizeProfiles(label, dir));
 results.durationSeconds = (performance.now() - started) / 1000;
 const targets = checkTargets(results, config.loads);
-const markdown = renderMarkdown(results, targets);
+const markdown = renderMarkdown(results, targets) + (layerBudget === '' ? '' : `\n${layerBudget}`);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, `${stamp}.md`), markdown);
 writeResultsJson(outDir, `${stamp}.json`, { ...results, targets });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Dispatcher } from 'undici';
 import { login, type HttpPeer } from './clients/http-api.ts';
@@ -47,6 +47,12 @@ export function signalSpec(jwtSecret: string): Spec {
       OTEL_SDK_DISABLED: 'true',
     },
   };
+}
+
+/** Signal from another checkout of the repository (its own node_modules installed), to compare a change in the same run. */
+export function signalSpecIn(checkout: string, jwtSecret: string): Spec {
+  const spec = signalSpec(jwtSecret);
+  return { ...spec, name: `${spec.name} (${basename(resolve(checkout))})`, args: [join(resolve(checkout), SIGNAL_ENTRY)] };
 }
 
 const BENCH_ISSUER = 'https://issuer.bench.invalid/';

@@ -18,35 +18,50 @@ export interface RouteSpec {
   body?: string;
 }
 
-/** autocannon against one route: a warm-up, then `rounds` timed runs, median reported. */
-export async function measureRoute(server: ServerProcess, spec: RouteSpec, config: BenchConfig): Promise<RouteResult> {
-  const run = (seconds: number) =>
-    autocannon({
-      url: server.origin + spec.path,
-      method: spec.method ?? 'GET',
-      ...(spec.headers === undefined ? {} : { headers: spec.headers }),
-      ...(spec.body === undefined ? {} : { body: spec.body }),
-      connections: config.routeConnections,
-      pipelining: 1,
-      duration: seconds,
-    });
-  await run(config.warmupSeconds);
-  const rounds: RouteRound[] = [];
+export interface RouteTarget {
+  server: ServerProcess;
+  spec: RouteSpec;
+}
+
+export const loadRoute = (target: RouteTarget, connections: number, seconds: number) =>
+  autocannon({
+    url: target.server.origin + target.spec.path,
+    method: target.spec.method ?? 'GET',
+    ...(target.spec.headers === undefined ? {} : { headers: target.spec.headers }),
+    ...(target.spec.body === undefined ? {} : { body: target.spec.body }),
+    connections,
+    pipelining: 1,
+    duration: seconds,
+  });
+
+async function measureRound(target: RouteTarget, config: BenchConfig): Promise<RouteRound> {
+  const cpu = startCpuWindow(target.server);
+  const result = await loadRoute(target, config.routeConnections, config.routeSeconds);
+  const use = cpu();
+  return {
+    requestsPerSecond: result['2xx'] / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors,
+    serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
+    loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
+    otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
+  };
+}
+
+/**
+ * autocannon against each target: a warm-up each, then `rounds` rounds that visit every target in
+ * turn, so a baseline and the routes compared with it share the machine's moods (this machine is
+ * shared); the median round is reported. Targets on one server keep their order within a round,
+ * which the Signal routes' state relies on.
+ */
+export async function measureRoutes(targets: RouteTarget[], config: BenchConfig): Promise<RouteResult[]> {
+  for (const target of targets) await loadRoute(target, config.routeConnections, config.warmupSeconds);
+  const rounds: RouteRound[][] = targets.map(() => []);
   for (let round = 0; round < config.rounds; round += 1) {
-    const cpu = startCpuWindow(server);
-    const result = await run(config.routeSeconds);
-    const use = cpu();
-    rounds.push({
-      requestsPerSecond: result['2xx'] / result.duration,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      failures: result.non2xx + result.errors,
-      serverCpuPercent: percentOf(use.serverCpuSeconds, use.wallSeconds),
-      loadgenCpuPercent: percentOf(use.loadgenCpuSeconds, use.wallSeconds),
-      otherCpuPercent: percentOf(use.otherCpuSeconds, use.wallSeconds),
-    });
+    for (const [i, target] of targets.entries()) rounds[i]?.push(await measureRound(target, config));
   }
-  return { system: server.name, route: spec.route, rounds, median: medianOf(rounds) };
+  return targets.map((target, i) => ({ system: target.server.name, route: target.spec.route, rounds: rounds[i] ?? [], median: medianOf(rounds[i] ?? []) }));
 }
 
 const json = (peer: HttpPeer) => ({ cookie: peer.cookie, 'content-type': 'application/json' });
