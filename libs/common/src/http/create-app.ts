@@ -1,5 +1,4 @@
 import express, { type Express, type Router } from 'express';
-import helmet from 'helmet';
 import type { Platform } from '../runtime/platform.ts';
 import { corsAllowList } from './cors-allow-list.ts';
 import { methodAnswers, routeTemplates } from './allowed-methods.ts';
@@ -9,6 +8,7 @@ import { identityEncodingOnly } from './identity-encoding.ts';
 import { documentOptionsOf, serveOpenApi } from './openapi-router.ts';
 import { rateLimits } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
+import { apiSecurityHeaders } from './security-headers.ts';
 
 /** One service's contribution to an HTTP app. */
 export interface ServiceModule {
@@ -24,21 +24,6 @@ export interface ServiceModule {
   dependencies?: Record<string, () => Promise<void>>;
 }
 
-/**
- * Security headers for a JSON API (OWASP REST guidance): nothing may be rendered, framed or
- * sniffed. The headers helmet adds for HTML documents (DNS prefetch, download options, legacy XSS
- * filter, origin-agent-cluster) do nothing for JSON and cost bytes on every answer.
- */
-const API_SECURITY_HEADERS = helmet({
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  frameguard: { action: 'deny' },
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-  originAgentCluster: false,
-});
-
 /** Extra routes only the all-in-one development process serves (dev tokens, demo page). */
 export type ExtraRoutes = (app: Express) => void;
 
@@ -50,11 +35,11 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   app.set('etag', false);
   const serviceOf = new Map(services.flatMap((service) => service.paths.map((path) => [path, service.name] as const)));
   app.use(requestContext({ metrics, logger, serviceOf, routeOf: routeTemplates(app), fallbackService: config.role, isShuttingDown }));
-  app.use(API_SECURITY_HEADERS);
+  app.use(apiSecurityHeaders);
   if (config.http.corsOrigins.length > 0) {
     app.use(corsAllowList(config.http.corsOrigins));
   }
-  // After helmet and CORS so a 429 still carries their headers (preflights included: CORS lets
+  // After the security headers and CORS so a 429 still carries their headers (preflights included: CORS lets
   // them through to be counted); before any body is read. Bodies are parsed by the routes that
   // take one (json-body.ts).
   for (const limit of rateLimits(config, platform.sessions, metrics, logger)) app.use(limit);
