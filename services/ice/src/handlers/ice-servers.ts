@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '@signal/common/clock';
 import type { TurnConfig } from '@signal/common/config/config';
+import { sendJson } from '@signal/common/http/json-response';
 import { iceConfig } from '../domain/ice-config.ts';
 
 export interface IceServersDeps {
@@ -20,6 +21,7 @@ export function iceServers({ turn, clock, credentialsIssued }: IceServersDeps) {
   return (_req: Request, res: Response): void => {
     const document = iceConfig(turn, res.locals.session.uuid, clock.now());
     if (turn.urls.length > 0) credentialsIssued.inc();
-    res.set('Cache-Control', 'no-store').json(JSON.stringify(document));
+    res.setHeader('Cache-Control', 'no-store');
+    sendJson(res, JSON.stringify(document));
   };
 }

@@ -5,6 +5,7 @@ import type { RequestValidators } from '@signal/common/api/validators';
 import type { Clock } from '@signal/common/clock';
 import type { SessionConfig } from '@signal/common/config/config';
 import { HttpError, unauthorized } from '@signal/common/errors';
+import { sendJson } from '@signal/common/http/json-response';
 import type { Metrics } from '@signal/common/observability/metrics';
 import type { Session, SessionStore } from '@signal/common/ports/session-store';
 import { sessionKey } from '@signal/common/auth/session-key';
@@ -62,7 +63,7 @@ export function login({ verify, sessions, endSessions, clock, config, logins, pa
     }
     logins.inc({ outcome: 'success' });
     res.cookie(config.cookieName, cookieValue, sessionCookieOptions(config, config.ttlSeconds * 1000));
-    res.json({
+    const body: LoginResponse = {
       session: {
         auth_source: session.authSource,
         subject: session.subject,
@@ -70,6 +71,7 @@ export function login({ verify, sessions, endSessions, clock, config, logins, pa
         name: session.name,
         uuid: session.uuid,
       },
-    } satisfies LoginResponse);
+    };
+    sendJson(res, body);
   };
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { RequestValidators } from '@signal/common/api/validators';
+import { ACCEPTED, sendJsonText } from '@signal/common/http/json-response';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
 /**
@@ -12,6 +13,6 @@ export function expire(exchange: SdpExchange, validate: Pick<RequestValidators, 
     const request = validate.expireRequest(req.body);
     validate.postQuery(req.query, request.room);
     await exchange.expire(res.locals.session.uuid, request);
-    res.json({ body: true });
+    sendJsonText(res, ACCEPTED);
   };
 }

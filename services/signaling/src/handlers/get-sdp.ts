@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { StoredSdp } from '@signal/common/api/schemas';
 import type { RequestValidators } from '@signal/common/api/validators';
+import { sendJson } from '@signal/common/http/json-response';
 import type { SdpRecord, SdpType } from '../store/sdp-store.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 import type { ClientLine } from '../domain/waiters.ts';
@@ -32,7 +33,8 @@ function answer(res: Response, exchange: SdpExchange, record: SdpRecord | undefi
     return;
   }
   exchange.delivered(record);
-  res.set('Cache-Control', 'no-store').json({ from: record.from, sdp: record.sdp } satisfies StoredSdp);
+  res.setHeader('Cache-Control', 'no-store');
+  sendJson(res, { from: record.from, sdp: record.sdp } satisfies StoredSdp);
 }
 
 /**

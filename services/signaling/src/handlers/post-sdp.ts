@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { RequestValidators } from '@signal/common/api/validators';
+import { ACCEPTED, sendJsonText } from '@signal/common/http/json-response';
 import type { SdpType } from '../store/sdp-store.ts';
 import type { SdpExchange } from '../domain/sdp-exchange.ts';
 
@@ -13,6 +14,6 @@ export function postSdp(type: SdpType, exchange: SdpExchange, validate: Pick<Req
     const submission = validate.sdpSubmission(req.body);
     validate.postQuery(req.query, submission.room);
     await exchange.submit(type, res.locals.session.uuid, submission);
-    res.json({ body: true });
+    sendJsonText(res, ACCEPTED);
   };
 }
