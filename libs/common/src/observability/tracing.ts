@@ -8,7 +8,9 @@
  */
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -50,6 +52,20 @@ export function safeAttributes(attributes: SpanAttributes): Attributes {
   return kept;
 }
 
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+/** What the no-op tracer would hand `fn` with no SDK started: a span that records nothing. */
+const NOT_RECORDED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * Whether the SDK registered a tracer provider. Without one every span is a no-op, yet starting
+ * it still costs microseconds per store call (a context copied, the attributes filtered), so
+ * withSpan skips it. A provider registered through another copy of the API counts as tracing.
+ */
+function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
+}
+
 /**
  * Runs `fn` inside a new span that is the active span for everything `fn` awaits, so the HTTP
  * client spans of a Cosmos call nest under the store span. The span ends when `fn` settles; a
@@ -62,6 +78,7 @@ export async function withSpan<T>(
   fn: (span: Span) => Promise<T>,
   role: SpanRole = 'internal',
 ): Promise<T> {
+  if (!tracing()) return fn(NOT_RECORDED);
   return tracer.startActiveSpan(name, { kind: SPAN_KINDS[role], attributes: safeAttributes(attributes) }, async (span) => {
     try {
       return await fn(span);
