@@ -4,7 +4,7 @@
 // --filter=<text> (only case groups whose name contains it, e.g. --filter=floor),
 // --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost),
 // --plots (then redraws docs/plots/ from the newest results of each case, this run's included),
-// --compare=<dir> (the routes case also runs Signal from another checkout, e.g. `git worktree add /tmp/base main`, in the same rounds).
+// --compare=<dir> (the routes case also runs Signal from another checkout with node_modules, route by route in the same rounds).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
