@@ -42,7 +42,7 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   // After the security headers and CORS so a 429 still carries their headers (preflights included: CORS lets
   // them through to be counted); before any body is read. Bodies are parsed by the routes that
   // take one (json-body.ts).
-  for (const limit of rateLimits(config, platform.sessions, metrics, logger)) app.use(limit);
+  for (const limit of rateLimits(config, platform.sessions, metrics)) app.use(limit);
   app.use(identityEncodingOnly);
   healthRoutes(app, platform, services, isShuttingDown);
   app.get('/openapi.json', serveOpenApi(documentOptionsOf(config)));
