@@ -109,6 +109,10 @@ FROM runtime AS signaling
 COPY --from=deps-signaling /app/node_modules ./node_modules
 COPY services/signaling ./services/signaling
 LABEL org.opencontainers.image.title="signal-signaling"
+# A burst of long-polls grows V8's young generation to its default ceiling (~134 MB committed)
+# and keeps it; 16 MB semi-spaces (~34 MB) kept CPU per handshake level in the bench
+# (docs/performance.md, "What limits it"). A NODE_OPTIONS set in the chart's env replaces this one.
+ENV NODE_OPTIONS=--max-semi-space-size=16
 CMD ["services/signaling/src/main.ts"]
 
 FROM runtime AS ice

@@ -45,6 +45,8 @@ export function signalSpec(jwtSecret: string): Spec {
       HTTP_MAX_CONNECTIONS_PER_CLIENT: '0',
       LOG_LEVEL: 'warn',
       OTEL_SDK_DISABLED: 'true',
+      // As the signaling image runs it (Dockerfile).
+      NODE_OPTIONS: '--max-semi-space-size=16',
     },
   };
 }
