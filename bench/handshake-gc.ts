@@ -1,6 +1,6 @@
 // Garbage-collection pauses behind the long-poll handshake tail: the protocol floor and Signal
 // under --trace-gc, their rounds interleaved as in the handshakes case, then each one's pauses.
-// Run it under the bench lock: flock /work/bench.lock node bench/handshake-gc.ts [--loads=200,500]
+// Run it under the bench lock: flock /work/bench.lock node bench/handshake-gc.ts [--loads=200,500,saturation]
 // [--rounds=4] [--signal-flags='--max-semi-space-size=2'] (then a third server, Signal with those V8 flags).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { median } from './lib/stats.ts';
 import * as systems from './systems.ts';
 
 const { values: args } = parseArgs({ options: { loads: { type: 'string', default: '200,500' }, rounds: { type: 'string', default: '4' }, 'signal-flags': { type: 'string', default: '' } } });
-const config = { ...FULL_RUN, loads: args.loads.split(',').map(Number), rounds: Number(args.rounds) };
+const loads = args.loads.split(',').map((load) => (load === 'saturation' ? load : Number(load)));
+const config = { ...FULL_RUN, rounds: Number(args.rounds) };
 const dir = mkdtempSync(join(tmpdir(), 'handshake-gc-'));
 pinSelfToCore(systems.LOADGEN_CORE);
 
@@ -62,9 +63,9 @@ try {
   const drivers = await Promise.all(
     servers.map((server, i) => httpTarget(server, 'long-poll', i === 0 ? systems.floorLogin : systems.signalLogin(secret), (api) => longPollHandshake(api, 25), config, false)),
   );
-  for (const load of config.loads) {
+  for (const load of loads) {
     const rows = await measureInterleaved(drivers, load, config);
-    for (const row of rows) process.stdout.write(`${load}/s ${row.system}: p99 ${row.rounds.map((r) => r.p99Ms.toFixed(1)).join(', ')} ms; max ${row.rounds.map((r) => r.maxMs.toFixed(0)).join(', ')} ms; CPU ${row.median.cpuMicrosPerHandshake.toFixed(0)} µs/handshake; other CPU ${row.rounds.map((r) => r.otherCpuPercent.toFixed(0)).join(', ')} %\n`);
+    for (const row of rows) process.stdout.write(`${load}/s ${row.system}: ${row.median.handshakesPerSecond.toFixed(0)}/s, p99 ${row.rounds.map((r) => r.p99Ms.toFixed(1)).join(', ')} ms; max ${row.rounds.map((r) => r.maxMs.toFixed(0)).join(', ')} ms; CPU ${row.median.cpuMicrosPerHandshake.toFixed(0)} µs/handshake; other CPU ${row.rounds.map((r) => r.otherCpuPercent.toFixed(0)).join(', ')} %\n`);
   }
   await Promise.all(drivers.map((driver) => driver.close()));
 } finally {
