@@ -110,20 +110,27 @@ function memoryTargets(results: BenchResults): TargetCheck[] {
   return checks;
 }
 
-/** Issue 4's figure: exactly 2 SDP writes and 2 successful SDP point reads per long-poll handshake. */
+/**
+ * The store work a long-poll handshake costs, exactly: the offer's and the answer's writes, the
+ * answer marking its offer answered (what times the handshake on any replica), and one read per
+ * long-poll, which finds the SDP or parks the waiter in the same call (`sdp_watch`); the memory
+ * store hands a woken waiter the record, so no further read. Anything more is a regression.
+ */
 function storeOpTargets(results: BenchResults): TargetCheck[] {
   const lowest = results.handshakes.find((h) => h.system === SYSTEM.signal && h.mode === 'long-poll' && typeof h.load === 'number');
   const ops = lowest?.storeOpsPerHandshake;
   if (ops === undefined) return [];
   const sum = (pattern: RegExp) => Object.entries(ops).reduce((total, [key, count]) => total + (pattern.test(key) ? count : 0), 0);
   const writes = sum(/\.sdp_put\./);
-  const hits = sum(/\.sdp_get\.ok$/);
+  const marks = sum(/\.sdp_answered\./);
+  const reads = sum(/\.sdp_(get|watch)\./);
+  const near = (value: number, want: number) => Math.abs(value - want) < 0.01;
   return [
     {
-      target: 'SDP store ops per long-poll handshake = 2 writes + 2 successful reads',
-      measured: `${writes.toFixed(2)} writes, ${hits.toFixed(2)} successful reads`,
-      ratio: writes + hits,
-      pass: Math.abs(writes - 2) < 0.01 && Math.abs(hits - 2) < 0.01,
+      target: 'SDP store ops per long-poll handshake = 2 writes + 1 answered mark + 2 reads',
+      measured: `${writes.toFixed(2)} writes, ${marks.toFixed(2)} marks, ${reads.toFixed(2)} reads`,
+      ratio: writes + marks + reads,
+      pass: near(writes, 2) && near(marks, 1) && near(reads, 2),
       noisy: false,
     },
   ];
