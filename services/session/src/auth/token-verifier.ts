@@ -17,11 +17,29 @@ export interface VerifierOptions {
   jwksAgent?: Agent;
 }
 
+const HMAC_HASHES: Readonly<Record<string, string>> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
+
+/**
+ * One CryptoKey per allowed HMAC algorithm, imported once: given a KeyObject, jose exports its
+ * bytes and imports a CryptoKey from them on every verification (a third of a login's CPU).
+ * A CryptoKey is bound to one hash, hence one per algorithm, picked by the header's `alg`
+ * (which jose has checked against the allowed ones before it asks for a key).
+ */
+function hmacKeys(secret: string, algorithms: readonly string[]): JWTVerifyGetKey {
+  const secretKey = createSecretKey(Buffer.from(secret));
+  const keys = new Map(algorithms.map((alg) => [alg, secretKey.toCryptoKey({ name: 'HMAC', hash: HMAC_HASHES[alg] }, false, ['verify'])] as const));
+  return (header) => {
+    const key = keys.get(header.alg ?? '');
+    if (key === undefined) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+    return key;
+  };
+}
+
 function keySource(auth: AuthConfig, clock: Clock, options: VerifierOptions): KeyObject | JWTVerifyGetKey {
   switch (auth.mode) {
     case 'secret':
     case 'dev':
-      return createSecretKey(Buffer.from(auth.secret));
+      return hmacKeys(auth.secret, auth.algorithms);
     case 'public-key': {
       let key: KeyObject;
       try {
