@@ -1,0 +1,105 @@
+// Where a long-poll handshake's bytes are allocated: V8's sampling heap profiler in the server
+// (over its inspector) while a fixed number of handshakes run, objects already collected by young
+// and old collections included, self bytes summed by module and function and divided by the
+// handshakes; then what those handshakes keep alive after a full collection. Signal, then the floor.
+// Run it under the bench lock: flock /work/bench.lock node bench/handshake-alloc.ts [--rate=200]
+// [--seconds=3] [--interval=1024] [--top=25] [--signal-only] [--signal-flags='--single-threaded-gc']
+import { parseArgs } from 'node:util';
+import { httpTarget } from './cases/handshakes.ts';
+import { longPollHandshake } from './clients/http-handshake.ts';
+import { FULL_RUN } from './config.ts';
+import { aggregate, type AllocationRow, type SamplingHeapProfileNode } from './lib/allocation-profile.ts';
+import { connectInspector, type InspectorClient } from './lib/inspector-client.ts';
+import { openLoop } from './lib/load.ts';
+import { pinSelfToCore } from './lib/proc-stats.ts';
+import { freePort, startServer, type ServerSpec } from './lib/server-process.ts';
+import * as systems from './systems.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '3' },
+    interval: { type: 'string', default: '1024' },
+    top: { type: 'string', default: '25' },
+    'signal-only': { type: 'boolean', default: false },
+    'signal-flags': { type: 'string', default: '' },
+  },
+});
+const rate = Number(args.rate);
+const seconds = Number(args.seconds);
+const top = Number(args.top);
+const WARMUP_SECONDS = 2;
+
+pinSelfToCore(systems.LOADGEN_CORE);
+
+/** Runs `rate`/s handshakes for `seconds` under the sampling profiler; the profile and how many completed. */
+async function sampled(inspector: InspectorClient, run: () => Promise<number>, withCollected: boolean): Promise<{ head: SamplingHeapProfileNode; handshakes: number }> {
+  await inspector.send('HeapProfiler.collectGarbage');
+  await inspector.send('HeapProfiler.startSampling', {
+    samplingInterval: Number(args.interval),
+    includeObjectsCollectedByMinorGC: withCollected,
+    includeObjectsCollectedByMajorGC: withCollected,
+  });
+  const handshakes = await run();
+  // Without the collected objects, the profile then holds only what survives a full collection.
+  if (!withCollected) await inspector.send('HeapProfiler.collectGarbage');
+  const { profile } = await inspector.send<{ profile: { head: SamplingHeapProfileNode } }>('HeapProfiler.stopSampling');
+  return { head: profile.head, handshakes };
+}
+
+function table(title: string, rows: AllocationRow[], total: number, handshakes: number): string {
+  const kb = (bytes: number) => (bytes / handshakes / 1024).toFixed(2);
+  const shown = rows.slice(0, top);
+  return [
+    `| ${title} | KB per handshake | share |`,
+    '| --- | ---: | ---: |',
+    ...shown.map((row) => `| ${row.name.replaceAll('|', '\\|')} | ${kb(row.bytes)} | ${((100 * row.bytes) / total).toFixed(1)} % |`),
+    `| everything else | ${kb(rows.slice(top).reduce((sum, row) => sum + row.bytes, 0))} | |`,
+    `| **total** | **${kb(total)}** | |`,
+  ].join('\n');
+}
+
+async function probe(spec: Omit<ServerSpec, 'core'>, login: systems.Login): Promise<void> {
+  const inspectPort = await freePort();
+  const server = await startServer({ ...spec, args: [`--inspect=127.0.0.1:${inspectPort}`, ...spec.args], core: systems.SERVER_CORE });
+  try {
+    const target = await httpTarget(server, 'long-poll', login, (api) => longPollHandshake(api, FULL_RUN.longPollWaitSeconds), FULL_RUN, false);
+    const run = (duration: number) => async () => {
+      const round = await openLoop({ ratePerSecond: rate, durationSeconds: duration, drainSeconds: FULL_RUN.drainSeconds, task: target.task });
+      if (round.errors > 0) throw new Error(`${round.errors} handshakes failed: ${round.firstError}`);
+      return round.completed;
+    };
+    await run(WARMUP_SECONDS)();
+    const inspector = await connectInspector(inspectPort);
+    try {
+      const allocated = await sampled(inspector, run(seconds), true);
+      const kept = await sampled(inspector, run(seconds), false);
+      const out = [`\n### ${server.name}: ${allocated.handshakes} handshakes at ${rate}/s, sampled every ${args.interval} bytes`];
+      for (const [what, { head, handshakes }] of [['allocated (collected objects included)', allocated], ['kept alive after a full collection', kept]] as const) {
+        const { modules, functions, callers, total } = aggregate(head);
+        out.push(
+          '',
+          `#### ${what}: ${(total / handshakes / 1024).toFixed(1)} KB per handshake`,
+          '',
+          table('innermost repository file on the stack', callers, total, handshakes),
+          '',
+          table('module', modules, total, handshakes),
+          '',
+          table('function', functions, total, handshakes),
+        );
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    } finally {
+      inspector.close();
+      await target.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+const secret = systems.newJwtSecret();
+const signal = systems.signalSpec(secret);
+const extra = args['signal-flags'].split(' ').filter(Boolean);
+await probe({ ...signal, args: [...extra, ...signal.args] }, systems.signalLogin(secret));
+if (!args['signal-only']) await probe(systems.FLOOR, systems.floorLogin);
