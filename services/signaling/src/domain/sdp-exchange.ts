@@ -20,6 +20,13 @@ import { WaiterRegistry, type ClientLine, type WaitOutcome } from './waiters.ts'
  */
 type Wake = { record: SdpRecord } | { token: string | undefined } | { expired: true };
 
+// Label sets made once: every handshake counts each of these at least once.
+const COMPLETED = Object.freeze({ outcome: 'completed' });
+const LOCAL_DELIVERED = Object.freeze({ path: 'local', outcome: 'delivered' });
+const WAIT_OUTCOMES = Object.freeze(
+  Object.fromEntries((['woken', 'timeout', 'client_gone', 'shutdown', 'recheck'] satisfies WaitOutcome[]).map((outcome) => [outcome, Object.freeze({ outcome })])),
+) as Readonly<Record<WaitOutcome, Readonly<{ outcome: WaitOutcome }>>>;
+
 export interface ExchangeDeps {
   sdps: SdpStore;
   /** Broadcasts: expire events. */
@@ -88,15 +95,17 @@ export class SdpExchange {
       shortname: input.room.shortname,
       createdAt: now,
       expiresAt: now + this.#deps.config.sdpTtlSeconds * 1000,
-      ...(offeredAt !== undefined ? { offeredAt } : {}),
     };
+    if (offeredAt !== undefined) record.offeredAt = offeredAt;
     const { waiters, token, replaced } = await this.#deps.sdps.put(record);
     if (replaced !== undefined) this.#meter.unanswered(replaced, from);
-    if (offeredAt !== undefined) this.#deps.metrics.handshakes.inc({ outcome: 'completed' });
+    if (offeredAt !== undefined) this.#deps.metrics.handshakes.inc(COMPLETED);
     const self = this.#deps.wakeups.address;
-    if (waiters.includes(self)) this.#wakeLocal(slotOf(record), record);
-    const remote = waiters.filter((address) => address !== self);
-    if (remote.length > 0) {
+    const local = waiters.includes(self);
+    if (local) this.#wakeLocal(slotOf(record), record);
+    // Most writes wake this replica alone (or nobody): no list of the others to build.
+    if (waiters.length > (local ? 1 : 0)) {
+      const remote = waiters.filter((address) => address !== self);
       const hint: WakeupHint = { room: record.room, type, from, to: record.to, ...(token !== undefined ? { token } : {}) };
       void this.#deps.wakeups.wake(remote, hint);
     }
@@ -141,7 +150,7 @@ export class SdpExchange {
 
   /** A write on this replica: its own waiters take the record as written, without a read. */
   #wakeLocal(slot: string, record: SdpRecord): void {
-    this.#deps.metrics.wakeups.inc({ path: 'local', outcome: 'delivered' });
+    this.#deps.metrics.wakeups.inc(LOCAL_DELIVERED);
     this.#watches.forget(slot);
     this.#waiters.wake(slot, 'woken', { record });
   }
@@ -227,6 +236,6 @@ export class SdpExchange {
   }
 
   #count(outcome: WaitOutcome): void {
-    this.#deps.metrics.longPollWakeups.inc({ outcome });
+    this.#deps.metrics.longPollWakeups.inc(WAIT_OUTCOMES[outcome]);
   }
 }

@@ -24,13 +24,22 @@ interface Slot {
 
 /** What an offer slot remembers of its offer after the SDP itself is gone, for OFFER_HISTORY_MS. */
 interface OfferHistory {
+  /** The offerer, whose budget share the history counts against. */
+  from: string;
   offeredAt: number;
   offerExpiresAt: number;
   answers: number;
   expiresAt: number;
 }
 
-const slotExpiry = (record: SdpRecord | undefined, waiters: Record<string, number>) => Math.max(record?.expiresAt ?? 0, ...Object.values(waiters));
+/** A slot nobody waits on shares this (stored values are frozen anyway). */
+const NO_WAITERS: Readonly<Record<string, number>> = Object.freeze({});
+
+function slotExpiry(record: SdpRecord | undefined, waiters: Readonly<Record<string, number>>): number {
+  let expiresAt = record?.expiresAt ?? 0;
+  for (const address in waiters) expiresAt = Math.max(expiresAt, waiters[address]!);
+  return expiresAt;
+}
 
 /**
  * SDPs in this process only: the single-machine default, and the reference for the SdpStore
@@ -47,16 +56,18 @@ export class MemorySdpStore implements SdpStore {
     this.#clock = clock;
     // A slot counts against its sender's share, or while it holds only waiters, the waiting addressee's.
     this.#slots = new ExpiringMap(clock, { budget, ownerOf: (key, { record }) => record?.from ?? key.slice(key.lastIndexOf('|') + 1) });
-    this.#offers = new ExpiringMap(clock, { budget, ownerOf: (key) => key.split('|').at(-2) });
+    this.#offers = new ExpiringMap(clock, { budget, ownerOf: (_key, { from }) => from });
   }
 
+  // One key string per operation, shared by both maps: each entry keeps the string it was set with.
   async put(record: SdpRecord): Promise<SdpWrite> {
-    const waiters = this.#slots.get(slot(record))?.waiters ?? {};
-    this.#slots.set(slot(record), { record, waiters, expiresAt: slotExpiry(record, waiters) });
+    const id = slot(record);
+    const waiters = this.#slots.get(id)?.waiters ?? NO_WAITERS;
+    this.#slots.set(id, { record, waiters, expiresAt: slotExpiry(record, waiters) });
     let replaced: UnansweredEnd | undefined;
     if (record.type === 'offer') {
-      replaced = this.#ended(record);
-      this.#offers.set(slot(record), { offeredAt: record.createdAt, offerExpiresAt: record.expiresAt, answers: 0, expiresAt: recordSlotExpiry(record) });
+      replaced = this.#ended(id);
+      this.#offers.set(id, { from: record.from, offeredAt: record.createdAt, offerExpiresAt: record.expiresAt, answers: 0, expiresAt: recordSlotExpiry(record) });
     }
     return { waiters: liveWaiters(waiters, this.#clock.now()), token: undefined, replaced };
   }
@@ -66,24 +77,27 @@ export class MemorySdpStore implements SdpStore {
   }
 
   async watch(key: SdpKey, waiter: SlotWaiter): Promise<SdpRecord | undefined> {
-    const current = this.#slots.get(slot(key));
+    const id = slot(key);
+    const current = this.#slots.get(id);
     const waiters = { ...current?.waiters, [waiter.address]: waiter.until };
-    this.#slots.set(slot(key), { record: current?.record, waiters, expiresAt: slotExpiry(current?.record, waiters) });
+    this.#slots.set(id, { record: current?.record, waiters, expiresAt: slotExpiry(current?.record, waiters) });
     return this.#live(current?.record);
   }
 
   async clear(key: SdpKey): Promise<UnansweredEnd | undefined> {
-    const ended = key.type === 'offer' ? this.#ended(key) : undefined;
-    this.#offers.delete(slot(key));
-    const current = this.#slots.get(slot(key));
-    if (current !== undefined) this.#slots.set(slot(key), { record: undefined, waiters: current.waiters, expiresAt: slotExpiry(undefined, current.waiters) });
+    const id = slot(key);
+    const ended = key.type === 'offer' ? this.#ended(id) : undefined;
+    this.#offers.delete(id);
+    const current = this.#slots.get(id);
+    if (current !== undefined) this.#slots.set(id, { record: undefined, waiters: current.waiters, expiresAt: slotExpiry(undefined, current.waiters) });
     return ended;
   }
 
   async markAnswered(offer: SdpKey): Promise<number | undefined> {
-    const history = this.#offers.get(slot(offer));
+    const id = slot(offer);
+    const history = this.#offers.get(id);
     if (history === undefined) return undefined;
-    this.#offers.set(slot(offer), { ...history, answers: history.answers + 1 });
+    this.#offers.set(id, { ...history, answers: history.answers + 1 });
     return history.answers === 0 ? history.offeredAt : undefined;
   }
 
@@ -94,8 +108,8 @@ export class MemorySdpStore implements SdpStore {
     this.#offers.close();
   }
 
-  #ended(key: SdpKey): UnansweredEnd | undefined {
-    const history = this.#offers.get(slot(key));
+  #ended(id: string): UnansweredEnd | undefined {
+    const history = this.#offers.get(id);
     return history === undefined ? undefined : unansweredEnd({ expiresAt: history.offerExpiresAt, answers: history.answers }, this.#clock.now());
   }
 

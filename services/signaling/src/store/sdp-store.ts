@@ -86,9 +86,10 @@ export interface SdpStore {
 export const SKEW_MARGIN_MS = 2_000;
 
 export function liveWaiters(waiters: Readonly<Record<string, number>> | undefined, now: number): string[] {
-  return Object.entries(waiters ?? {})
-    .filter(([, until]) => until + SKEW_MARGIN_MS > now)
-    .map(([address]) => address);
+  const live: string[] = [];
+  // Not Object.entries: a pair array per waiter, on every SDP write.
+  for (const address in waiters) if (Object.hasOwn(waiters, address) && waiters[address]! + SKEW_MARGIN_MS > now) live.push(address);
+  return live;
 }
 
 /** The end of a replaced or cleared offer, from what its slot held before the write. */

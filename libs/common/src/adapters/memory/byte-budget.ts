@@ -23,7 +23,8 @@ function fieldBytes(value: unknown): number {
   if (typeof value === 'string') return 16 + value.length;
   if (typeof value !== 'object' || value === null) return 8;
   let total = 32;
-  for (const [name, field] of Object.entries(value)) total += name.length + fieldBytes(field);
+  // Not Object.entries: an array per field, on every write of every entry.
+  for (const name in value) if (Object.hasOwn(value, name)) total += name.length + fieldBytes((value as Record<string, unknown>)[name]);
   return total;
 }
 

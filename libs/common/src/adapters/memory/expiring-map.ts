@@ -5,13 +5,31 @@ interface Expiring {
   expiresAt: number;
 }
 
+/** Whether every object reachable from `value` is frozen, as `frozenCopy` leaves it. */
+function deepFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  for (const key in value) if (!deepFrozen((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
 /**
  * A frozen copy of a plain record (stored values are JSON-shaped: objects, arrays, primitives), so
- * one stored value can be handed to every reader and nobody can change what is stored.
+ * one stored value can be handed to every reader and nobody can change what is stored. Parts
+ * already deep-frozen (a stored record carried into its slot's next version) are shared, not
+ * copied again: every write of a slot used to copy its SDP record anew.
  */
 function frozenCopy<V>(value: V): V {
-  if (typeof value !== 'object' || value === null) return value;
-  const copy = Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([key, field]) => [key, frozenCopy(field)]));
+  if (deepFrozen(value)) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as V;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value as object, key)) continue;
+    const field = frozenCopy((value as Record<string, unknown>)[key]);
+    // An own property even under this name, as Object.fromEntries made it, not a new prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: field, enumerable: true, writable: true, configurable: true });
+    else copy[key] = field;
+  }
   return Object.freeze(copy) as V;
 }
 
