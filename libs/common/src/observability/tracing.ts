@@ -61,7 +61,7 @@ const NOT_RECORDED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
  * it still costs microseconds per store call (a context copied, the attributes filtered), so
  * withSpan skips it. A provider registered through another copy of the API counts as tracing.
  */
-function tracing(): boolean {
+export function tracingOn(): boolean {
   const provider = trace.getTracerProvider();
   return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
 }
@@ -78,7 +78,7 @@ export async function withSpan<T>(
   fn: (span: Span) => Promise<T>,
   role: SpanRole = 'internal',
 ): Promise<T> {
-  if (!tracing()) return fn(NOT_RECORDED);
+  if (!tracingOn()) return fn(NOT_RECORDED);
   return tracer.startActiveSpan(name, { kind: SPAN_KINDS[role], attributes: safeAttributes(attributes) }, async (span) => {
     try {
       return await fn(span);
