@@ -4,6 +4,9 @@
 // handshakes; then what those handshakes keep alive after a full collection. Signal, then the floor.
 // Run it under the bench lock: flock /work/bench.lock node bench/handshake-alloc.ts [--rate=200]
 // [--seconds=3] [--interval=1024] [--top=25] [--signal-only] [--signal-flags='--single-threaded-gc']
+// [--keep=<dir>] (writes each profile there as a .heapprofile, for DevTools' Memory tab)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { httpTarget } from './cases/handshakes.ts';
 import { longPollHandshake } from './clients/http-handshake.ts';
@@ -23,6 +26,7 @@ const { values: args } = parseArgs({
     top: { type: 'string', default: '25' },
     'signal-only': { type: 'boolean', default: false },
     'signal-flags': { type: 'string', default: '' },
+    keep: { type: 'string' },
   },
 });
 const rate = Number(args.rate);
@@ -33,7 +37,7 @@ const WARMUP_SECONDS = 2;
 pinSelfToCore(systems.LOADGEN_CORE);
 
 /** Runs `rate`/s handshakes for `seconds` under the sampling profiler; the profile and how many completed. */
-async function sampled(inspector: InspectorClient, run: () => Promise<number>, withCollected: boolean): Promise<{ head: SamplingHeapProfileNode; handshakes: number }> {
+async function sampled(inspector: InspectorClient, run: () => Promise<number>, withCollected: boolean, keepAs: string): Promise<{ head: SamplingHeapProfileNode; handshakes: number }> {
   await inspector.send('HeapProfiler.collectGarbage');
   await inspector.send('HeapProfiler.startSampling', {
     samplingInterval: Number(args.interval),
@@ -44,6 +48,7 @@ async function sampled(inspector: InspectorClient, run: () => Promise<number>, w
   // Without the collected objects, the profile then holds only what survives a full collection.
   if (!withCollected) await inspector.send('HeapProfiler.collectGarbage');
   const { profile } = await inspector.send<{ profile: { head: SamplingHeapProfileNode } }>('HeapProfiler.stopSampling');
+  if (args.keep !== undefined) writeFileSync(join(args.keep, `${keepAs}.heapprofile`), JSON.stringify(profile));
   return { head: profile.head, handshakes };
 }
 
@@ -72,8 +77,9 @@ async function probe(spec: Omit<ServerSpec, 'core'>, login: systems.Login): Prom
     await run(WARMUP_SECONDS)();
     const inspector = await connectInspector(inspectPort);
     try {
-      const allocated = await sampled(inspector, run(seconds), true);
-      const kept = await sampled(inspector, run(seconds), false);
+      const file = server.name.replaceAll(/\W+/g, '-');
+      const allocated = await sampled(inspector, run(seconds), true, `${file}-allocated`);
+      const kept = await sampled(inspector, run(seconds), false, `${file}-kept`);
       const out = [`\n### ${server.name}: ${allocated.handshakes} handshakes at ${rate}/s, sampled every ${args.interval} bytes`];
       for (const [what, { head, handshakes }] of [['allocated (collected objects included)', allocated], ['kept alive after a full collection', kept]] as const) {
         const { modules, functions, callers, total } = aggregate(head);

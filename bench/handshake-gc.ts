@@ -1,7 +1,9 @@
 // Garbage-collection pauses behind the long-poll handshake tail: the protocol floor and Signal
 // under --trace-gc, their rounds interleaved as in the handshakes case, then each one's pauses.
 // Run it under the bench lock: flock /work/bench.lock node bench/handshake-gc.ts [--loads=200,500,saturation]
-// [--rounds=4] [--signal-flags='--max-semi-space-size=2'] (then a third server, Signal with those V8 flags).
+// [--rounds=4] [--signal-flags='--max-semi-space-size=2'] (then a third server, Signal with those V8 flags)
+// [--floor-flags=...] (the floor with V8 flags of its own) [--compare=<checkout>] (also Signal from another
+// checkout with its node_modules, to compare a change in the same rounds).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import { freePort, type ServerProcess, type ServerSpec } from './lib/server-proc
 import { median } from './lib/stats.ts';
 import * as systems from './systems.ts';
 
-const { values: args } = parseArgs({ options: { loads: { type: 'string', default: '200,500' }, rounds: { type: 'string', default: '4' }, 'signal-flags': { type: 'string', default: '' } } });
+const { values: args } = parseArgs({ options: { loads: { type: 'string', default: '200,500' }, rounds: { type: 'string', default: '4' }, 'signal-flags': { type: 'string', default: '' }, 'floor-flags': { type: 'string', default: '' }, compare: { type: 'string' } } });
 const loads = args.loads.split(',').map((load) => (load === 'saturation' ? load : Number(load)));
 const config = { ...FULL_RUN, rounds: Number(args.rounds) };
 const dir = mkdtempSync(join(tmpdir(), 'handshake-gc-'));
@@ -56,7 +58,14 @@ function pauses(log: string, kind: string): number[] {
 const secret = systems.newJwtSecret();
 const signal = systems.signalSpec(secret);
 const extra = args['signal-flags'].split(' ').filter(Boolean);
-const specs = [systems.FLOOR, signal, ...(extra.length > 0 ? [{ ...signal, name: `Signal ${extra.join(' ')}`, args: [...extra, ...signal.args] }] : [])];
+const floorFlags = args['floor-flags'].split(' ').filter(Boolean);
+const floor = floorFlags.length > 0 ? { ...systems.FLOOR, name: `${systems.FLOOR.name} ${floorFlags.join(' ')}`, args: [...floorFlags, ...systems.FLOOR.args] } : systems.FLOOR;
+const specs = [
+  floor,
+  signal,
+  ...(extra.length > 0 ? [{ ...signal, name: `Signal ${extra.join(' ')}`, args: [...extra, ...signal.args] }] : []),
+  ...(args.compare !== undefined ? [systems.signalSpecIn(args.compare, secret)] : []),
+];
 const servers: ServerProcess[] = [];
 try {
   for (const [i, spec] of specs.entries()) servers.push(await traced(spec, join(dir, `${i}.log`)));
