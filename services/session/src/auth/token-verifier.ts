@@ -5,6 +5,7 @@ import type { Clock } from '@signal/common/clock';
 import type { AuthConfig } from '@signal/common/config/config';
 import { DependencyUnavailableError, unauthorized } from '@signal/common/errors';
 import { JwksKeySet, MIN_RSA_BITS } from './jwks-key-set.ts';
+import { verifyHmacJwt } from './hmac-jwt.ts';
 import { checkClaims, checkUnverified } from './token-shape.ts';
 
 /** Verifies an upstream JWT and returns its claims, or throws a 401 saying why not. */
@@ -17,29 +18,10 @@ export interface VerifierOptions {
   jwksAgent?: Agent;
 }
 
-const HMAC_HASHES: Readonly<Record<string, string>> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
+type AsymmetricAuth = Exclude<AuthConfig, { mode: 'secret' | 'dev' }>;
 
-/**
- * One CryptoKey per allowed HMAC algorithm, imported once: given a KeyObject, jose exports its
- * bytes and imports a CryptoKey from them on every verification (a third of a login's CPU).
- * A CryptoKey is bound to one hash, hence one per algorithm, picked by the header's `alg`
- * (which jose has checked against the allowed ones before it asks for a key).
- */
-function hmacKeys(secret: string, algorithms: readonly string[]): JWTVerifyGetKey {
-  const secretKey = createSecretKey(Buffer.from(secret));
-  const keys = new Map(algorithms.map((alg) => [alg, secretKey.toCryptoKey({ name: 'HMAC', hash: HMAC_HASHES[alg] }, false, ['verify'])] as const));
-  return (header) => {
-    const key = keys.get(header.alg ?? '');
-    if (key === undefined) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
-    return key;
-  };
-}
-
-function keySource(auth: AuthConfig, clock: Clock, options: VerifierOptions): KeyObject | JWTVerifyGetKey {
+function keySource(auth: AsymmetricAuth, clock: Clock, options: VerifierOptions): KeyObject | JWTVerifyGetKey {
   switch (auth.mode) {
-    case 'secret':
-    case 'dev':
-      return hmacKeys(auth.secret, auth.algorithms);
     case 'public-key': {
       let key: KeyObject;
       try {
@@ -90,20 +72,36 @@ async function verifyWithAny(token: string, key: KeyObject | JWTVerifyGetKey, op
   }
 }
 
-/**
- * Only the configured algorithms are accepted (never `none`), and jose uses a key only with an
- * algorithm its type, its `alg` and its `key_ops` allow, which rules out HS/RS and RS/PS confusion.
- * Everything that can be judged without a key (size, shape, algorithm, `crit`) is judged before
- * any key lookup, so a forged token never reaches the JWKS endpoint.
- */
-export function createTokenVerifier(auth: AuthConfig, clock: Clock, verifierOptions: VerifierOptions = {}): TokenVerifier {
+/** The token's claims once its signature and jose's claim rules (issuer, audience, nbf, exp) hold; throws jose's errors. */
+type SignedClaims = (token: string, nowSeconds: number) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+function signedClaims(auth: AuthConfig, clock: Clock, verifierOptions: VerifierOptions): SignedClaims {
+  const issuer = auth.mode === 'dev' ? undefined : auth.issuer;
+  const audience = auth.mode === 'dev' ? undefined : auth.audience;
+  if (auth.mode === 'secret' || auth.mode === 'dev') {
+    const secret = createSecretKey(Buffer.from(auth.secret));
+    const options = { algorithms: auth.algorithms, issuer, audience, clockToleranceSeconds: auth.clockToleranceSeconds };
+    return (token, nowSeconds) => verifyHmacJwt(token, secret, { ...options, nowSeconds });
+  }
   const key = keySource(auth, clock, verifierOptions);
   const options: JWTVerifyOptions = {
     algorithms: auth.algorithms,
     clockTolerance: auth.clockToleranceSeconds,
-    ...(auth.mode !== 'dev' && auth.issuer !== undefined ? { issuer: auth.issuer } : {}),
-    ...(auth.mode !== 'dev' && auth.audience !== undefined ? { audience: auth.audience } : {}),
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(audience === undefined ? {} : { audience }),
   };
+  return (token, nowSeconds) => verifyWithAny(token, key, { ...options, currentDate: new Date(nowSeconds * 1000) });
+}
+
+/**
+ * Only the configured algorithms are accepted (never `none`), and jose uses a key only with an
+ * algorithm its type, its `alg` and its `key_ops` allow, which rules out HS/RS and RS/PS confusion;
+ * an HMAC secret serves only the configured HS algorithms (hmac-jwt.ts).
+ * Everything that can be judged without a key (size, shape, algorithm, `crit`) is judged before
+ * any key lookup, so a forged token never reaches the JWKS endpoint.
+ */
+export function createTokenVerifier(auth: AuthConfig, clock: Clock, verifierOptions: VerifierOptions = {}): TokenVerifier {
+  const verifySignedClaims = signedClaims(auth, clock, verifierOptions);
   return async (token) => {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw unauthorized('Token too large');
     checkUnverified(token, auth.algorithms);
@@ -112,7 +110,7 @@ export function createTokenVerifier(auth: AuthConfig, clock: Clock, verifierOpti
     const nowSeconds = Math.floor(Date.now() / 1000);
     let claims: Record<string, unknown>;
     try {
-      claims = await verifyWithAny(token, key, { ...options, currentDate: new Date(nowSeconds * 1000) });
+      claims = await verifySignedClaims(token, nowSeconds);
     } catch (error) {
       // jose signals an unusable key (a 1024-bit RSA one, say) with a TypeError: a 401 too.
       if (error instanceof DependencyUnavailableError) throw error;
