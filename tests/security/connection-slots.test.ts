@@ -89,6 +89,23 @@ test("a client's idle keep-alive ends after HTTP_CLIENT_KEEP_ALIVE_SECONDS; a tr
   );
 });
 
+test("a client's keep-alive counts from its last answer: a connection used again stays open past the first answer's timeout", async () => {
+  await withSignal({ HTTP_CLIENT_KEEP_ALIVE_SECONDS: '2' }, async (signal) => {
+    const client = await idleAfterOneRequest(signal.port, VICTIM);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const answered = new Promise<void>((resolve) => client.once('data', () => resolve()));
+      client.write('GET /healthz HTTP/1.1\r\nHost: signal.test\r\n\r\n');
+      await answered;
+      // 2.4 s after the first answer, 1.2 s after the second.
+      expect(await closedWithin(client, 1200)).toBe(false);
+      expect(await closedWithin(client, 5000)).toBe(true);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
 test('the per-client cap counts a client\'s open connections: closing some lets it connect again', async () => {
   await withSignal({ HTTP_MAX_CONNECTIONS_PER_CLIENT: '3' }, async (signal) => {
     const held = await Promise.all(Array.from({ length: 3 }, () => idleAfterOneRequest(signal.port, VICTIM)));

@@ -27,6 +27,11 @@ export function guardConnectionSlots(server: Server, http: HttpConfig): void {
   const isProxy = proxyMatcher(http.proxyAddresses);
   const openPerClient = new Map<string, number>();
   const clientSockets = new WeakMap<Socket, { inFlight: number; idle?: NodeJS.Timeout }>();
+  // One timer per connection, re-armed as each response ends rather than a new one per request;
+  // it closes the connection only if no request came in since.
+  const closeIfIdle = (socket: Socket) => {
+    if (clientSockets.get(socket)?.inFlight === 0) socket.destroy();
+  };
   const keepAliveMs = http.clientKeepAliveSeconds * 1000;
 
   server.on('connection', (socket: Socket) => {
@@ -53,7 +58,6 @@ export function guardConnectionSlots(server: Server, http: HttpConfig): void {
   server.prependListener('request', (req, res) => {
     const state = clientSockets.get(req.socket);
     if (state === undefined) return;
-    clearTimeout(state.idle);
     state.inFlight += 1;
     // The `Keep-Alive: timeout=` Node writes comes from this field (set from the server's
     // keepAliveTimeout just before 'request'): clients told the real figure stop reusing the
@@ -62,7 +66,7 @@ export function guardConnectionSlots(server: Server, http: HttpConfig): void {
     // 'close' comes once per response: `on`, since `once` wraps each listener for as long as a long-poll waits.
     res.on('close', () => {
       state.inFlight -= 1;
-      if (state.inFlight === 0) state.idle = setTimeout(() => req.socket.destroy(), keepAliveMs).unref();
+      if (state.inFlight === 0) state.idle = state.idle?.refresh() ?? setTimeout(closeIfIdle, keepAliveMs, req.socket).unref();
     });
   });
 }
