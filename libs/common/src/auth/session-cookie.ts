@@ -35,7 +35,11 @@ function storeKeys(header: string | undefined, cookieName: string): string[] {
   return values.size > MAX_SESSION_COOKIES ? [] : [...values].map(sessionKey);
 }
 
-async function theOneLive(gate: SessionGate, keys: string[]): Promise<Session | undefined> {
-  const live = (await Promise.all(keys.map((key) => gate.resolve(key)))).filter((session) => session !== undefined);
-  return live.length === 1 ? live[0] : undefined;
+function theOneLive(gate: SessionGate, keys: string[]): Promise<Session | undefined> {
+  // The usual request carries one session cookie: no arrays to gather and filter.
+  if (keys.length === 1) return gate.resolve(keys[0]);
+  return Promise.all(keys.map((key) => gate.resolve(key))).then((sessions) => {
+    const live = sessions.filter((session) => session !== undefined);
+    return live.length === 1 ? live[0] : undefined;
+  });
 }
