@@ -6,7 +6,7 @@ interface Layer {
 }
 
 /** Route paths are matched case-insensitively and with an optional trailing slash, as Express does. */
-const normalised = (path: string) => (path.length > 1 ? path.replace(/\/$/, '') : path).toLowerCase();
+export const normalised = (path: string) => (path.length > 1 ? path.replace(/\/$/, '') : path).toLowerCase();
 
 function collect(stack: Layer[], into: Map<string, Set<string>>): void {
   for (const layer of stack) {

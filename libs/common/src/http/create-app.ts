@@ -8,6 +8,7 @@ import { identityEncodingOnly } from './identity-encoding.ts';
 import { documentOptionsOf, serveOpenApi } from './openapi-router.ts';
 import { rateLimits } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
+import { serviceRouters } from './service-routers.ts';
 import { apiSecurityHeaders } from './security-headers.ts';
 
 /** One service's contribution to an HTTP app. */
@@ -49,7 +50,7 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   extra?.(app);
   const methods = methodAnswers(app);
   app.options('/{*path}', methods.options);
-  for (const service of services) app.use(service.router);
+  app.use(serviceRouters(services.map((service) => service.router)));
   app.use(methods.notAllowed);
   app.use(notFound);
   app.use(errorHandler(logger));
