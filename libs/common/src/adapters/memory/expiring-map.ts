@@ -36,7 +36,7 @@ function frozenCopy<V>(value: V): V {
 export interface ExpiringMapOptions<V> {
   /** Shared byte budget: a `set` that does not fit throws StorageFullError and stores nothing. */
   budget?: ByteBudget;
-  /** Whose share of the budget an entry counts against (the user who caused the write). */
+  /** Whose share of the budget an entry counts against (the user who caused the write); a function of the key and value alone. */
   ownerOf?: (key: string, value: V) => string | undefined;
   /** Told of every entry that leaves (deleted, or found expired), not of one replaced by `set`. */
   onRemove?: (key: string, value: V) => void;
@@ -52,7 +52,6 @@ export interface ExpiringMapOptions<V> {
  */
 export class ExpiringMap<V extends Expiring> {
   readonly #entries = new Map<string, V>();
-  readonly #charges = new Map<string, Charge>();
   readonly #clock: Clock;
   readonly #budget: ByteBudget | undefined;
   readonly #ownerOf: ((key: string, value: V) => string | undefined) | undefined;
@@ -72,9 +71,8 @@ export class ExpiringMap<V extends Expiring> {
   set(key: string, value: V): void {
     const copy = frozenCopy(value);
     if (this.#budget !== undefined) {
-      const charge = { bytes: approximateBytes(key, copy), owner: this.#ownerOf?.(key, copy) };
-      this.#budget.replace(this.#charges.get(key), charge);
-      this.#charges.set(key, charge);
+      const previous = this.#entries.get(key);
+      this.#budget.replace(previous === undefined ? undefined : this.#chargeOf(key, previous), this.#chargeOf(key, copy));
     }
     this.#entries.set(key, copy);
   }
@@ -113,11 +111,16 @@ export class ExpiringMap<V extends Expiring> {
 
   #remove(key: string, value: V): void {
     this.#entries.delete(key);
-    const charge = this.#charges.get(key);
-    if (charge !== undefined) {
-      this.#charges.delete(key);
-      this.#budget?.give(charge);
-    }
+    if (this.#budget !== undefined) this.#budget.give(this.#chargeOf(key, value));
     this.#onRemove?.(key, value);
+  }
+
+  /**
+   * What an entry holds of the budget, worked out again from its key and value whenever needed
+   * (both are fixed once stored, `ownerOf` is a function of them) rather than kept beside it: a
+   * kept charge was one more object and map entry per stored item for every collection to visit.
+   */
+  #chargeOf(key: string, value: V): Charge {
+    return { bytes: approximateBytes(key, value), owner: this.#ownerOf?.(key, value) };
   }
 }
