@@ -1,7 +1,8 @@
 // Garbage-collection pauses behind the long-poll handshake tail: the protocol floor and Signal
 // under --trace-gc, their rounds interleaved as in the handshakes case, then each one's pauses.
 // Run it under the bench lock: flock /work/bench.lock node bench/handshake-gc.ts [--loads=200,500,saturation]
-// [--rounds=4] [--signal-flags='--max-semi-space-size=2'] (then a third server, Signal with those V8 flags)
+// [--rounds=4] [--signal-flags='--max-semi-space-size=2'] (then a third server, Signal with those V8 flags;
+// repeat the option for more variants) [--keep] (leaves the --trace-gc logs)
 // [--floor-flags=...] (the floor with V8 flags of its own) [--compare=<checkout>] (also Signal from another
 // checkout with its node_modules, to compare a change in the same rounds).
 import { spawn } from 'node:child_process';
@@ -18,7 +19,7 @@ import { freePort, type ServerProcess, type ServerSpec } from './lib/server-proc
 import { median } from './lib/stats.ts';
 import * as systems from './systems.ts';
 
-const { values: args } = parseArgs({ options: { loads: { type: 'string', default: '200,500' }, rounds: { type: 'string', default: '4' }, 'signal-flags': { type: 'string', default: '' }, 'floor-flags': { type: 'string', default: '' }, compare: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { loads: { type: 'string', default: '200,500' }, rounds: { type: 'string', default: '4' }, 'signal-flags': { type: 'string', multiple: true, default: [] }, 'floor-flags': { type: 'string', default: '' }, compare: { type: 'string' }, keep: { type: 'boolean', default: false } } });
 const loads = args.loads.split(',').map((load) => (load === 'saturation' ? load : Number(load)));
 const config = { ...FULL_RUN, rounds: Number(args.rounds) };
 const dir = mkdtempSync(join(tmpdir(), 'handshake-gc-'));
@@ -57,13 +58,13 @@ function pauses(log: string, kind: string): number[] {
 
 const secret = systems.newJwtSecret();
 const signal = systems.signalSpec(secret);
-const extra = args['signal-flags'].split(' ').filter(Boolean);
+const variants = args['signal-flags'].map((flags) => flags.split(' ').filter(Boolean)).filter((flags) => flags.length > 0);
 const floorFlags = args['floor-flags'].split(' ').filter(Boolean);
 const floor = floorFlags.length > 0 ? { ...systems.FLOOR, name: `${systems.FLOOR.name} ${floorFlags.join(' ')}`, args: [...floorFlags, ...systems.FLOOR.args] } : systems.FLOOR;
 const specs = [
   floor,
   signal,
-  ...(extra.length > 0 ? [{ ...signal, name: `Signal ${extra.join(' ')}`, args: [...extra, ...signal.args] }] : []),
+  ...variants.map((flags) => ({ ...signal, name: `Signal ${flags.join(' ')}`, args: [...flags, ...signal.args] })),
   ...(args.compare !== undefined ? [systems.signalSpecIn(args.compare, secret)] : []),
 ];
 const servers: ServerProcess[] = [];
@@ -86,4 +87,5 @@ for (const [i, spec] of specs.entries()) {
     if (found.length > 0) process.stdout.write(`${spec.name} ${kind}: ${found.length} pauses, ${found.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, median ${median(found).toFixed(1)} ms, longest ${Math.max(...found).toFixed(1)} ms\n`);
   }
 }
-rmSync(dir, { recursive: true, force: true });
+if (args.keep) process.stdout.write(`--trace-gc logs kept in ${dir}\n`);
+else rmSync(dir, { recursive: true, force: true });
