@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { httpTarget } from './cases/handshakes.ts';
 import { longPollHandshake } from './clients/http-handshake.ts';
 import { FULL_RUN } from './config.ts';
-import { aggregate, type AllocationRow, type SamplingHeapProfileNode } from './lib/allocation-profile.ts';
+import { aggregate, byLayer, type AllocationRow, type SamplingHeapProfileNode } from './lib/allocation-profile.ts';
 import { connectInspector, type InspectorClient } from './lib/inspector-client.ts';
 import { openLoop } from './lib/load.ts';
 import { pinSelfToCore } from './lib/proc-stats.ts';
@@ -86,6 +86,8 @@ async function probe(spec: Omit<ServerSpec, 'core'>, login: systems.Login): Prom
         out.push(
           '',
           `#### ${what}: ${(total / handshakes / 1024).toFixed(1)} KB per handshake`,
+          '',
+          table('layer', byLayer(callers), total, handshakes),
           '',
           table('innermost repository file on the stack', callers, total, handshakes),
           '',

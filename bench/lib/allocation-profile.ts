@@ -59,3 +59,48 @@ export function aggregate(head: SamplingHeapProfileNode): { modules: AllocationR
   const sorted = (map: Map<string, number>) => [...map].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
   return { modules: sorted(modules), functions: sorted(functions), callers: sorted(callers), total };
 }
+
+/**
+ * The layer of the request path a row of the innermost-repository-file table belongs to. A file's
+ * row holds what ran below it (Node's and the framework's work it called) until another
+ * repository file ran: a middleware's `next()` carries the router's walk to the next layer.
+ */
+const LAYERS: [prefix: string, layer: string][] = [
+  ['libs/common/src/http/request-context.ts', 'request context and logging'],
+  ['libs/common/src/http/security-headers.ts', 'security headers'],
+  ['libs/common/src/http/rate-limit.ts', 'rate limiter'],
+  ['libs/common/src/auth/', 'session lookup'],
+  ['libs/common/src/http/cookies.ts', 'session lookup'],
+  ['libs/common/src/http/json-body.ts', 'body parsing'],
+  ['body-parser', 'body parsing'],
+  ['raw-body', 'body parsing'],
+  ['iconv-lite', 'body parsing'],
+  ['debug', 'body parsing'],
+  ['libs/common/src/api/validators.ts', 'validation'],
+  ['libs/common/src/http/json-response.ts', 'JSON serialisation and writing the answer'],
+  ['services/signaling/src/handlers/', 'handlers (and the Node work they call)'],
+  ['services/signaling/src/store/', 'memory store'],
+  ['libs/common/src/adapters/memory/', 'memory store'],
+  ['services/signaling/src/domain/waiters.ts', 'waiters'],
+  ['services/signaling/src/domain/expiry-heap.ts', 'waiters'],
+  ['services/signaling/src/domain/', 'exchange (slots, watches, handshake meter)'],
+  ['libs/common/src/runtime/instrumented-stores.ts', 'metrics'],
+  ['libs/common/src/observability/', 'metrics'],
+  ['prom-client', 'metrics'],
+  ['libs/common/src/http/', 'Express (router, request and response helpers) and connection handling'],
+  ['router', 'Express (router, request and response helpers) and connection handling'],
+  ['express', 'Express (router, request and response helpers) and connection handling'],
+  ['finalhandler', 'Express (router, request and response helpers) and connection handling'],
+  ['parseurl', 'Express (router, request and response helpers) and connection handling'],
+  ['bench/baselines/', "the floor's handler (and the Node work it calls)"],
+  ['node', 'Node (HTTP parsing, headers and writing, sockets) outside any of the above'],
+];
+
+export function byLayer(callers: AllocationRow[]): AllocationRow[] {
+  const layers = new Map<string, number>();
+  for (const { name, bytes } of callers) {
+    const layer = LAYERS.find(([prefix]) => name === prefix || (prefix.endsWith('/') && name.startsWith(prefix)))?.[1] ?? `other: ${name}`;
+    layers.set(layer, (layers.get(layer) ?? 0) + bytes);
+  }
+  return [...layers].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
