@@ -151,7 +151,7 @@ if (suites.has('routes')) {
 
 let layerBudget = '';
 if (suites.has('layers') && hasSignal) {
-  await group('layers: Signal CPU budget', 32 * (config.warmupSeconds + config.routeSeconds) + 10, async () => {
+  await group('layers: Signal CPU budget', 34 * (config.warmupSeconds + config.routeSeconds) + 10, async () => {
     layerBudget = renderLayerBudget(await measureLayers(systems.signalSpec(jwtSecret), jwtSecret, config, join(outDir, `${stamp}-layers`)));
   });
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { startOtlpReceiver } from '../../test-support/otlp/otlp-receiver.ts';
 import type { BenchConfig } from '../config.ts';
 import { startServer, type ServerSpec } from '../lib/server-process.ts';
-import { SERVER_CORE } from '../systems.ts';
+import { EXPRESS_HELLO, SERVER_CORE } from '../systems.ts';
 import { LAYERS, layerTimes, type Layer, type ProfileWindow } from './layers-attribution.ts';
-import { loadRoute, signalRoutes } from './routes.ts';
+import { loadRoute, signalRoutes, type RouteSpec } from './routes.ts';
 
 /** µs of server CPU per request, by layer, for each route; `tracing (on)` comes from a second server with tracing on. */
 export interface LayerBudget {
@@ -25,12 +25,18 @@ interface RouteWindow extends ProfileWindow {
   cpuUsPerRequest: number;
 }
 
+type RoutesOf = (origin: string) => Promise<RouteSpec[]>;
+
+/** The Express hello's one route, measured the same way: what the stack costs with nothing of Signal's on it. */
+const HELLO_ROUTES: RoutesOf = async () => [{ route: 'GET /hello', path: '/hello' }];
+const HELLO_COLUMN = `${EXPRESS_HELLO.name} (GET /hello)`;
+
 /** Each route for `routeSeconds` after a warm-up: when it ran, the requests it served and the server's CPU per request. */
-async function runRoutes(spec: Omit<ServerSpec, 'core'>, jwtSecret: string, config: BenchConfig): Promise<RouteWindow[]> {
+async function runRoutes(spec: Omit<ServerSpec, 'core'>, routesOf: RoutesOf, config: BenchConfig): Promise<RouteWindow[]> {
   const server = await startServer({ ...spec, core: SERVER_CORE });
   try {
     const windows: RouteWindow[] = [];
-    for (const route of await signalRoutes(server.origin, jwtSecret)) {
+    for (const route of await routesOf(server.origin)) {
       const run = (seconds: number) => loadRoute({ server, spec: route }, config.routeConnections, seconds);
       await run(config.warmupSeconds);
       const [fromUs, cpu] = [nowUs(), server.cpuSeconds()];
@@ -47,10 +53,10 @@ async function runRoutes(spec: Omit<ServerSpec, 'core'>, jwtSecret: string, conf
  * µs per request by layer: the layers' shares of the profiled samples, times the CPU per request
  * the same server spent without the profiler (which slows everything it samples).
  */
-async function layersOf(spec: Omit<ServerSpec, 'core'>, jwtSecret: string, config: BenchConfig, dir: string) {
+async function layersOf(spec: Omit<ServerSpec, 'core'>, routesOf: RoutesOf, config: BenchConfig, dir: string) {
   mkdirSync(dir, { recursive: true });
-  const plain = await runRoutes(spec, jwtSecret, config);
-  const profiled = await runRoutes({ ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${SAMPLE_INTERVAL_US}`, ...spec.args] }, jwtSecret, config);
+  const plain = await runRoutes(spec, routesOf, config);
+  const profiled = await runRoutes({ ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${SAMPLE_INTERVAL_US}`, ...spec.args] }, routesOf, config);
   writeFileSync(join(dir, 'windows.json'), JSON.stringify({ plain, profiled }, null, 2));
   const times = layerTimes(dir, profiled);
   return {
@@ -65,36 +71,44 @@ async function layersOf(spec: Omit<ServerSpec, 'core'>, jwtSecret: string, confi
 
 /**
  * The per-request CPU budget: Signal as the bench runs it, but with its rate limiters counting,
- * then again with tracing on (exporting to a local OTLP receiver). The profiles stay in `dir`.
+ * then again with tracing on (exporting to a local OTLP receiver), and the Express hello beside
+ * them (no tracing: its column's tracing-on figures are NaN). The profiles stay in `dir`.
  */
 export async function measureLayers(signal: Omit<ServerSpec, 'core'>, jwtSecret: string, config: BenchConfig, dir: string): Promise<LayerBudget> {
   const receiver = await startOtlpReceiver({ maxSpans: 1000 });
   try {
     const env = { ...signal.env, ...LIMITS_THAT_NEVER_REFUSE };
-    const off = await layersOf({ ...signal, env }, jwtSecret, config, join(dir, 'tracing-off'));
+    const signalRoutesOf: RoutesOf = (origin) => signalRoutes(origin, jwtSecret);
+    const hello = await layersOf(EXPRESS_HELLO, HELLO_ROUTES, config, join(dir, 'express-hello'));
+    const off = await layersOf({ ...signal, env }, signalRoutesOf, config, join(dir, 'tracing-off'));
     const on = await layersOf(
       {
         ...signal,
         args: ['--import', './libs/common/src/observability/tracing-preload.ts', ...signal.args],
         env: { ...env, OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesEndpoint },
       },
-      jwtSecret,
+      signalRoutesOf,
       config,
       join(dir, 'tracing-on'),
     );
     const { routes } = off;
     const sum = (of: typeof off, route: string) => LAYERS.reduce((total, layer) => total + of.perRequest(route, layer), 0);
+    const helloOf = (layer: Layer) => hello.perRequest('GET /hello', layer);
     const rows = LAYERS.flatMap((layer) => {
-      const row = { layer, us: routes.map((route) => off.perRequest(route, layer)) };
-      return layer === 'tracing' ? [{ ...row, layer: 'tracing (off)' }, { layer: 'tracing (on)', us: routes.map((route) => on.perRequest(route, layer)) }] : [row];
+      const row = { layer, us: [helloOf(layer), ...routes.map((route) => off.perRequest(route, layer))] };
+      return layer === 'tracing' ? [{ ...row, layer: 'tracing (off)' }, { layer: 'tracing (on)', us: [Number.NaN, ...routes.map((route) => on.perRequest(route, layer))] }] : [row];
     });
-    return { routes, rows, totals: { tracingOff: routes.map((route) => sum(off, route)), tracingOn: routes.map((route) => sum(on, route)) } };
+    return {
+      routes: [HELLO_COLUMN, ...routes],
+      rows,
+      totals: { tracingOff: [sum(hello, 'GET /hello'), ...routes.map((route) => sum(off, route))], tracingOn: [Number.NaN, ...routes.map((route) => sum(on, route))] },
+    };
   } finally {
     await receiver.close();
   }
 }
 
-const cell = (us: number) => (us < 0.05 ? '0' : us < 10 ? us.toFixed(1) : us.toFixed(0));
+const cell = (us: number) => (Number.isNaN(us) ? '-' : us < 0.05 ? '0' : us < 10 ? us.toFixed(1) : us.toFixed(0));
 
 export function renderLayerBudget(budget: LayerBudget): string {
   const header = `| layer | ${budget.routes.join(' | ')} |`;
