@@ -5,6 +5,7 @@ import { methodAnswers, routeTemplates } from './allowed-methods.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { identityEncodingOnly } from './identity-encoding.ts';
+import { inSequence } from './in-sequence.ts';
 import { documentOptionsOf, serveOpenApi } from './openapi-router.ts';
 import { rateLimits } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
@@ -35,16 +36,18 @@ export function createApp(platform: Platform, services: ServiceModule[], isShutt
   app.set('trust proxy', config.http.trustProxy);
   app.set('etag', false);
   const serviceOf = new Map(services.flatMap((service) => service.paths.map((path) => [path, service.name] as const)));
-  app.use(requestContext({ metrics, logger, serviceOf, routeOf: routeTemplates(app), fallbackService: config.role, isShuttingDown }));
-  app.use(apiSecurityHeaders);
-  if (config.http.corsOrigins.length > 0) {
-    app.use(corsAllowList(config.http.corsOrigins));
-  }
-  // After the security headers and CORS so a 429 still carries their headers (preflights included: CORS lets
-  // them through to be counted); before any body is read. Bodies are parsed by the routes that
-  // take one (json-body.ts).
-  for (const limit of rateLimits(config, platform.sessions, metrics)) app.use(limit);
-  app.use(identityEncodingOnly);
+  app.use(
+    inSequence([
+      requestContext({ metrics, logger, serviceOf, routeOf: routeTemplates(app), fallbackService: config.role, isShuttingDown }),
+      apiSecurityHeaders,
+      ...(config.http.corsOrigins.length > 0 ? [corsAllowList(config.http.corsOrigins)] : []),
+      // After the security headers and CORS so a 429 still carries their headers (preflights included: CORS lets
+      // them through to be counted); before any body is read. Bodies are parsed by the routes that
+      // take one (json-body.ts).
+      ...rateLimits(config, platform.sessions, metrics),
+      identityEncodingOnly,
+    ]),
+  );
   healthRoutes(app, platform, services, isShuttingDown);
   app.get('/openapi.json', serveOpenApi(documentOptionsOf(config)));
   extra?.(app);

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { normalised } from './allowed-methods.ts';
+import { runInSequence } from './in-sequence.ts';
 
 interface Layer {
   route?: { path: string | string[] };
@@ -24,20 +25,9 @@ function ownersByPath(routers: readonly Router[]): Map<string, Router[]> {
  */
 export function serviceRouters(routers: readonly Router[]): RequestHandler & { stack: Layer[] } {
   let owners: Map<string, Router[]> | undefined;
-  const visit = (chain: readonly Router[], index: number, req: Request, res: Response, next: NextFunction): void => {
-    const router = chain[index];
-    if (router === undefined) {
-      next();
-      return;
-    }
-    router(req, res, (error?: unknown) => {
-      if (error === undefined || error === null) visit(chain, index + 1, req, res, next);
-      else next(error);
-    });
-  };
   const dispatch = (req: Request, res: Response, next: NextFunction): void => {
     owners ??= ownersByPath(routers);
-    visit(owners.get(normalised(req.path)) ?? routers, 0, req, res, next);
+    runInSequence(owners.get(normalised(req.path)) ?? routers, 0, req, res, next);
   };
   return Object.defineProperty(dispatch, 'stack', { get: () => routers.flatMap(stackOf) }) as typeof dispatch & { stack: Layer[] };
 }
