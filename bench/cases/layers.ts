@@ -30,6 +30,8 @@ type RoutesOf = (origin: string) => Promise<RouteSpec[]>;
 /** The Express hello's one route, measured the same way: what the stack costs with nothing of Signal's on it. */
 const HELLO_ROUTES: RoutesOf = async () => [{ route: 'GET /hello', path: '/hello' }];
 const HELLO_COLUMN = `${EXPRESS_HELLO.name} (GET /hello)`;
+// The hello has no SIGTERM handler of its own, and V8 writes a profile only when the process exits.
+const EXIT_ON_SIGTERM = 'data:text/javascript,process.once("SIGTERM",()=>process.exit(0))';
 
 /** Each route for `routeSeconds` after a warm-up: when it ran, the requests it served and the server's CPU per request. */
 async function runRoutes(spec: Omit<ServerSpec, 'core'>, routesOf: RoutesOf, config: BenchConfig): Promise<RouteWindow[]> {
@@ -79,7 +81,7 @@ export async function measureLayers(signal: Omit<ServerSpec, 'core'>, jwtSecret:
   try {
     const env = { ...signal.env, ...LIMITS_THAT_NEVER_REFUSE };
     const signalRoutesOf: RoutesOf = (origin) => signalRoutes(origin, jwtSecret);
-    const hello = await layersOf(EXPRESS_HELLO, HELLO_ROUTES, config, join(dir, 'express-hello'));
+    const hello = await layersOf({ ...EXPRESS_HELLO, args: ['--import', EXIT_ON_SIGTERM, ...EXPRESS_HELLO.args] }, HELLO_ROUTES, config, join(dir, 'express-hello'));
     const off = await layersOf({ ...signal, env }, signalRoutesOf, config, join(dir, 'tracing-off'));
     const on = await layersOf(
       {
