@@ -4,10 +4,9 @@
  * compared. The middleware, picked by the request's `x-case` header, throw, pass errors, reject,
  * answer, pass on later, or leave with `next('route')` and `next('router')`.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { inSequence } from '../../src/http/in-sequence.ts';
+import { expectSameAnswers } from './same-answers.ts';
 
 const is = (req: Request, name: string) => req.headers['x-case'] === name;
 
@@ -50,37 +49,12 @@ function app(mount: (app: Express, handlers: RequestHandler[]) => void): Express
   return built;
 }
 
-async function listen(handler: Express): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = handler.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 const CASES = ['none', 'throw', 'next-error', 'answer', 'route', 'router', 'falsy', 'reject', 'reject-empty', 'later'];
 
 test('middleware in one layer answers each request as one app.use per middleware does', async () => {
-  const separate = await listen(app((built, handlers) => handlers.forEach((handler) => built.use(handler))));
-  const combined = await listen(app((built, handlers) => built.use(inSequence(handlers))));
-  try {
-    for (const name of CASES) {
-      for (const path of ['/x', '/y']) {
-        const [want, got] = await Promise.all(
-          [separate, combined].map(async ({ url }) => {
-            const res = await fetch(url + path, { headers: { 'x-case': name } });
-            const { date: _date, ...kept } = Object.fromEntries(res.headers);
-            return { status: res.status, headers: kept, body: await res.text() };
-          }),
-        );
-        expect({ name, path, ...got }).toEqual({ name, path, ...want });
-      }
-    }
-  } finally {
-    await Promise.all([separate.close(), combined.close()]);
-  }
+  await expectSameAnswers(
+    app((built, handlers) => handlers.forEach((handler) => built.use(handler))),
+    app((built, handlers) => built.use(inSequence(handlers))),
+    CASES.flatMap((name) => ['/x', '/y'].map((path) => ({ path, headers: { 'x-case': name } }))),
+  );
 });

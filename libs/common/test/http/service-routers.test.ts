@@ -3,10 +3,9 @@
  * two apps built from the same routers (prefix middleware, a path-less middleware, a path served
  * by two routers, an erroring route), one each way, are asked the same requests and compared.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import { serviceRouters } from '../../src/http/service-routers.ts';
+import { expectSameAnswers } from './same-answers.ts';
 
 function routers(): Router[] {
   const session = Router();
@@ -39,18 +38,6 @@ function app(mount: (app: Express, routers: Router[]) => void): Express {
   return built;
 }
 
-async function listen(handler: Express): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = handler.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 const REQUESTS: [string, string, Record<string, string>?][] = [
   ['GET', '/login'],
   ['GET', '/LOGIN/'],
@@ -72,22 +59,11 @@ const REQUESTS: [string, string, Record<string, string>?][] = [
 ];
 
 test('one layer for the service routers answers each request as one app.use per router does', async () => {
-  const separate = await listen(app((built, all) => all.forEach((router) => built.use(router))));
-  const combined = await listen(app((built, all) => built.use(serviceRouters(all))));
-  try {
-    for (const [method, path, headers] of REQUESTS) {
-      const [want, got] = await Promise.all(
-        [separate, combined].map(async ({ url }) => {
-          const res = await fetch(url + path, { method, ...(headers === undefined ? {} : { headers }) });
-          const { date: _date, ...kept } = Object.fromEntries(res.headers);
-          return { status: res.status, headers: kept, body: await res.text() };
-        }),
-      );
-      expect({ method, path, ...got }).toEqual({ method, path, ...want });
-    }
-  } finally {
-    await Promise.all([separate.close(), combined.close()]);
-  }
+  await expectSameAnswers(
+    app((built, all) => all.forEach((router) => built.use(router))),
+    app((built, all) => built.use(serviceRouters(all))),
+    REQUESTS.map(([method, path, headers]) => ({ method, path, ...(headers === undefined ? {} : { headers }) })),
+  );
 });
 
 test("the routers' layers are readable through the one layer, as the allowed methods are read", () => {
