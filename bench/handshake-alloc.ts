@@ -1,7 +1,8 @@
 // Where a long-poll handshake's bytes are allocated: V8's sampling heap profiler in the server
 // (over its inspector) while a fixed number of handshakes run, objects already collected by young
 // and old collections included, self bytes summed by module and function and divided by the
-// handshakes; then what those handshakes keep alive after a full collection. Signal, then the floor.
+// handshakes; then, over as many more, what survived a young collection and what stays alive after
+// a full collection. Signal, then the floor.
 // Run it under the bench lock: flock /work/bench.lock node bench/handshake-alloc.ts [--rate=200]
 // [--seconds=3] [--interval=1024] [--top=25] [--signal-only] [--signal-flags='--single-threaded-gc']
 // [--keep=<dir>] (writes each profile there as a .heapprofile, for DevTools' Memory tab)
@@ -36,19 +37,37 @@ const WARMUP_SECONDS = 2;
 
 pinSelfToCore(systems.LOADGEN_CORE);
 
+/**
+ * What a profile keeps: every allocation; what no young collection freed (what scavenges copy and
+ * promote, but also young garbage that an old-generation collection during the run swept up with
+ * the rest: an upper bound); what is still alive after a full collection.
+ */
+const MODES = {
+  allocated: { title: 'allocated (collected objects included)', minor: true, major: true },
+  survived: { title: 'not freed by a young collection (an upper bound of what they copied and promoted)', minor: false, major: true },
+  kept: { title: 'kept alive after a full collection', minor: false, major: false },
+} as const;
+type Mode = keyof typeof MODES;
+
+/**
+ * Short-lived garbage made in the server after a run, so that young collections sort what the run
+ * left in the young generation (its own arrays die young and leave the profile).
+ */
+const CHURN = 'for (let i = 0; i < 2e6; i += 1) globalThis.__churn = new Array(8); delete globalThis.__churn;';
+
 /** Runs `rate`/s handshakes for `seconds` under the sampling profiler; the profile and how many completed. */
-async function sampled(inspector: InspectorClient, run: () => Promise<number>, withCollected: boolean, keepAs: string): Promise<{ head: SamplingHeapProfileNode; handshakes: number }> {
+async function sampled(inspector: InspectorClient, run: () => Promise<number>, mode: Mode, keepAs: string): Promise<{ head: SamplingHeapProfileNode; handshakes: number }> {
   await inspector.send('HeapProfiler.collectGarbage');
   await inspector.send('HeapProfiler.startSampling', {
     samplingInterval: Number(args.interval),
-    includeObjectsCollectedByMinorGC: withCollected,
-    includeObjectsCollectedByMajorGC: withCollected,
+    includeObjectsCollectedByMinorGC: MODES[mode].minor,
+    includeObjectsCollectedByMajorGC: MODES[mode].major,
   });
   const handshakes = await run();
-  // Without the collected objects, the profile then holds only what survives a full collection.
-  if (!withCollected) await inspector.send('HeapProfiler.collectGarbage');
+  if (mode === 'survived') await inspector.send('Runtime.evaluate', { expression: CHURN });
+  if (mode === 'kept') await inspector.send('HeapProfiler.collectGarbage');
   const { profile } = await inspector.send<{ profile: { head: SamplingHeapProfileNode } }>('HeapProfiler.stopSampling');
-  if (args.keep !== undefined) writeFileSync(join(args.keep, `${keepAs}.heapprofile`), JSON.stringify(profile));
+  if (args.keep !== undefined) writeFileSync(join(args.keep, `${keepAs}-${mode}.heapprofile`), JSON.stringify(profile));
   return { head: profile.head, handshakes };
 }
 
@@ -78,10 +97,11 @@ async function probe(spec: Omit<ServerSpec, 'core'>, login: systems.Login): Prom
     const inspector = await connectInspector(inspectPort);
     try {
       const file = server.name.replaceAll(/\W+/g, '-');
-      const allocated = await sampled(inspector, run(seconds), true, `${file}-allocated`);
-      const kept = await sampled(inspector, run(seconds), false, `${file}-kept`);
-      const out = [`\n### ${server.name}: ${allocated.handshakes} handshakes at ${rate}/s, sampled every ${args.interval} bytes`];
-      for (const [what, { head, handshakes }] of [['allocated (collected objects included)', allocated], ['kept alive after a full collection', kept]] as const) {
+      const profiles: [Mode, { head: SamplingHeapProfileNode; handshakes: number }][] = [];
+      for (const mode of Object.keys(MODES) as Mode[]) profiles.push([mode, await sampled(inspector, run(seconds), mode, file)]);
+      const out = [`\n### ${server.name}: ${profiles[0]![1].handshakes} handshakes at ${rate}/s per profile, sampled every ${args.interval} bytes`];
+      for (const [mode, { head, handshakes }] of profiles) {
+        const what = MODES[mode].title;
         const { modules, functions, callers, total } = aggregate(head);
         out.push(
           '',
