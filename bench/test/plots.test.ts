@@ -98,6 +98,14 @@ describe('route throughput chart', () => {
     expect(labels).toEqual(expect.arrayContaining(['8,916/s · 0.37×', '23,834/s · 1.00×', '9,059/s · 0.38× (noisy)', 'target: 0.7× Express hello']));
   });
 
+  test('draws no Signal from a compared checkout, and names no folder of the machine that ran it', () => {
+    const compared = route('Signal all-in-one (wt-base)', 'GET /login', routeRound(7000));
+    const svg = routeThroughputChart(results({ routes: [...ROUTES.routes, compared] }, undefined, 'node bench/run.ts --only=routes --compare=/work/wt-base --rounds=5'))!;
+    expect(svg).not.toContain('wt-base');
+    expect(svg).not.toContain('7,000/s');
+    expect(svg).toContain('npm run bench -- --only=routes --compare=&lt;checkout&gt; --rounds=5');
+  });
+
   test('no chart without an Express hello to compare with', () => {
     expect(routeThroughputChart(results({ routes: ROUTES.routes.filter((r) => r.system !== 'Express 5 hello') }))).toBeUndefined();
   });

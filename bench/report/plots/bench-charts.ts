@@ -60,9 +60,10 @@ export function handshakeLatencyChart(results: BenchResults): string | undefined
 export function routeThroughputChart(results: BenchResults): string | undefined {
   const express = results.routes.find((route) => route.system === SYSTEM.express)?.median.requestsPerSecond;
   if (express === undefined || results.routes.length === 0) return undefined;
-  // The baselines first, so that every Signal bar is read against them.
-  const rank = (system: string) => (system === SYSTEM.raw ? 0 : system === SYSTEM.express ? 1 : 2);
-  const routes = [...results.routes].sort((a, b) => rank(a.system) - rank(b.system));
+  // The baselines first, so that every Signal bar is read against them. A Signal from another
+  // checkout (`--compare`) is a developer's before-and-after, not a figure of this revision.
+  const rank = (system: string) => [SYSTEM.raw, SYSTEM.express, SYSTEM.signal].indexOf(system);
+  const routes = results.routes.filter((route) => rank(route.system) >= 0).sort((a, b) => rank(a.system) - rank(b.system));
   const bars: Bar[] = routes.map((route) => {
     const rate = route.median.requestsPerSecond;
     const baseline = route.system !== SYSTEM.signal;

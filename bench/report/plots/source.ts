@@ -45,9 +45,15 @@ export function when(iso: string): string {
   return match === null ? iso : `${match[1]} ${match[2]} UTC`;
 }
 
-/** The results file records how the process was started; readers run it through npm. */
+/**
+ * The results file records how the process was started; readers run it through npm, and a
+ * `--compare` folder is a path on the machine that ran it.
+ */
 export function asNpmCommand(command: string): string {
-  return command.replace(/^node bench\/run\.ts\b/, 'npm run bench --').replace(/ --$/, '');
+  return command
+    .replace(/^node bench\/run\.ts\b/, 'npm run bench --')
+    .replace(/ --$/, '')
+    .replace(/--compare=\S+/, '--compare=<checkout>');
 }
 
 export function sourceNote(source: DataSource): string {
