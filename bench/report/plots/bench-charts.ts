@@ -62,7 +62,7 @@ export function routeThroughputChart(results: BenchResults): string | undefined 
   if (express === undefined || results.routes.length === 0) return undefined;
   // The baselines first, so that every Signal bar is read against them. A Signal from another
   // checkout (`--compare`) is a developer's before-and-after, not a figure of this revision.
-  const rank = (system: string) => [SYSTEM.raw, SYSTEM.express, SYSTEM.signal].indexOf(system);
+  const rank = (system: string) => ([SYSTEM.raw, SYSTEM.express, SYSTEM.signal] as string[]).indexOf(system);
   const routes = results.routes.filter((route) => rank(route.system) >= 0).sort((a, b) => rank(a.system) - rank(b.system));
   const bars: Bar[] = routes.map((route) => {
     const rate = route.median.requestsPerSecond;
