@@ -98,7 +98,10 @@ export class WaiterRegistry<D = never> {
     this.#expiries.remove(waiter);
     const present = this.#bySlot.get(waiter.slot);
     if (present === waiter || (present instanceof Set && present.delete(waiter) && present.size === 0)) this.#bySlot.delete(waiter.slot);
-    if (this.#expiries.size === 0) this.#disarm();
+    // The timer stays armed when the last waiter leaves: it finds nothing due and the next waiter
+    // (due later, as a wait of the same length always is) needs no new one. Re-arming for each
+    // waiter made a Timeout and, for each new delay in ms, a timer list that Node keeps until that
+    // delay runs out: per handshake, a kilobyte that outlived young collections.
     waiter.resolve(outcome, detail);
   }
 
@@ -117,12 +120,14 @@ export class WaiterRegistry<D = never> {
   close(): void {
     this.#closed = true;
     this.wakeAll('shutdown');
+    this.#disarm();
   }
 
   #arm(due: number): void {
     clearTimeout(this.#timer);
     this.#timerDue = due;
-    this.#timer = setTimeout(this.#expire, Math.max(1, Math.ceil(due - performance.now())));
+    // Unref'd: an armed timer with nobody waiting must not keep the process alive.
+    this.#timer = setTimeout(this.#expire, Math.max(1, Math.ceil(due - performance.now()))).unref();
   }
 
   #disarm(): void {
