@@ -15,7 +15,7 @@ import { FULL_RUN, QUICK_RUN, type BenchConfig } from './config.ts';
 import { holdLongPolls, holdPeerJsPeers, measureIdle } from './cases/idle-memory.ts';
 import { httpTarget, measureHandshakes, measureInterleaved, peerJsTarget, type HandshakeTarget } from './cases/handshakes.ts';
 import { measureLayers, renderLayerBudget } from './cases/layers.ts';
-import { measureRoutes, signalRoutes } from './cases/routes.ts';
+import { expressHelloRoutes, measureRoutes, signalRoutes, type RouteTarget } from './cases/routes.ts';
 import { Budget } from './lib/budget.ts';
 import { pinSelfToCore } from './lib/proc-stats.ts';
 import { gitRevision } from './lib/repo.ts';
@@ -129,16 +129,13 @@ async function handshakeCases(name: string, spec: Omit<ServerSpec, 'core'>, load
 
 if (suites.has('routes')) {
   const signals = hasSignal ? [signalFor('routes'), ...(args.compare === undefined ? [] : [systems.signalSpecIn(args.compare, jwtSecret)])] : [];
-  await group('routes: hellos and Signal, rounds interleaved', (2 + 8 * signals.length) * routeSeconds, async () => {
+  await group('routes: hellos and Signal, rounds interleaved', (4 + 8 * signals.length) * routeSeconds, async () => {
     const servers: ServerProcess[] = [];
     try {
       for (const spec of [systems.RAW_HELLO, systems.EXPRESS_HELLO, ...signals]) servers.push(await startServer({ ...spec, core: systems.SERVER_CORE }));
       const [raw, express, ...signal] = servers;
       if (raw === undefined || express === undefined) return;
-      const targets = [
-        { server: raw, spec: { route: 'GET /', path: '/' } },
-        { server: express, spec: { route: 'GET /hello', path: '/hello' } },
-      ];
+      const targets: RouteTarget[] = [{ server: raw, spec: { route: 'GET /', path: '/' } }, ...expressHelloRoutes().map((spec) => ({ server: express, spec }))];
       // With --compare, the two Signals take turns route by route, each keeping its routes' order.
       const routesOf = await Promise.all(signal.map(async (server) => (await signalRoutes(server.origin, jwtSecret)).map((spec) => ({ server, spec }))));
       for (const [i] of (routesOf[0] ?? []).entries()) for (const routes of routesOf) if (routes[i] !== undefined) targets.push(routes[i]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { SignalHttpApi, type HttpPeer } from '../clients/http-api.ts';
@@ -16,6 +17,8 @@ export interface RouteSpec {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** The Express hello route of the same shape (a POST reading a JSON body, a GET answering an SDP). */
+  shape?: string;
 }
 
 export interface RouteTarget {
@@ -61,10 +64,27 @@ export async function measureRoutes(targets: RouteTarget[], config: BenchConfig)
   for (let round = 0; round < config.rounds; round += 1) {
     for (const [i, target] of targets.entries()) rounds[i]?.push(await measureRound(target, config));
   }
-  return targets.map((target, i) => ({ system: target.server.name, route: target.spec.route, rounds: rounds[i] ?? [], median: medianOf(rounds[i] ?? []) }));
+  return targets.map((target, i) => ({
+    system: target.server.name,
+    route: target.spec.route,
+    ...(target.spec.shape === undefined ? {} : { shape: target.spec.shape }),
+    rounds: rounds[i] ?? [],
+    median: medianOf(rounds[i] ?? []),
+  }));
 }
 
 const json = (peer: HttpPeer) => ({ cookie: peer.cookie, 'content-type': 'application/json' });
+const sdpBody = (to: string, room: ReturnType<typeof freshRoom>) => JSON.stringify({ to, sdp: SAMPLE_SDP, room });
+
+export const POST_SHAPE = 'POST /hello (SDP body)';
+export const SDP_ANSWER_SHAPE = 'GET /hello/sdp';
+
+/** The Express hello's routes: the plain hello, and the two shapes of Signal's SDP routes. */
+export const expressHelloRoutes = (): RouteSpec[] => [
+  { route: 'GET /hello', path: '/hello' },
+  { route: POST_SHAPE, path: '/hello', method: 'POST', headers: { 'content-type': 'application/json' }, body: sdpBody(randomUUID(), freshRoom()) },
+  { route: SDP_ANSWER_SHAPE, path: '/hello/sdp' },
+];
 
 /**
  * Every Signal route with state that makes it do its real work: two users, an offer and an answer
@@ -80,15 +100,14 @@ export async function signalRoutes(origin: string, jwtSecret: string): Promise<R
     await api.postSdp(a, 'offer', b.uuid, room);
     await api.postSdp(b, 'answer', a.uuid, room);
     const query = (from: string) => `signalId=${from}&room=${room.uuid}&shortname=${room.shortname}`;
-    const sdpBody = (to: string) => JSON.stringify({ to, sdp: SAMPLE_SDP, room });
     return [
       { route: 'GET /login', path: '/login', headers: { authorization: `Bearer ${mintJwt(jwtSecret, 'route-login')}` } },
       { route: 'GET /ice_servers', path: '/ice_servers', headers: { cookie: a.cookie } },
-      { route: 'POST /offer', path: '/offer', method: 'POST', headers: json(a), body: sdpBody(b.uuid) },
-      { route: 'GET /offer (200)', path: `/offer?${query(a.uuid)}`, headers: { cookie: b.cookie } },
+      { route: 'POST /offer', path: '/offer', method: 'POST', headers: json(a), body: sdpBody(b.uuid, room), shape: POST_SHAPE },
+      { route: 'GET /offer (200)', path: `/offer?${query(a.uuid)}`, headers: { cookie: b.cookie }, shape: SDP_ANSWER_SHAPE },
       { route: 'GET /offer (204)', path: `/offer?${query(b.uuid)}`, headers: { cookie: b.cookie } },
-      { route: 'POST /answer', path: '/answer', method: 'POST', headers: json(b), body: sdpBody(a.uuid) },
-      { route: 'GET /answer (200)', path: `/answer?${query(b.uuid)}`, headers: { cookie: a.cookie } },
+      { route: 'POST /answer', path: '/answer', method: 'POST', headers: json(b), body: sdpBody(a.uuid, room), shape: POST_SHAPE },
+      { route: 'GET /answer (200)', path: `/answer?${query(b.uuid)}`, headers: { cookie: a.cookie }, shape: SDP_ANSWER_SHAPE },
       {
         route: 'POST /expire',
         path: '/expire',

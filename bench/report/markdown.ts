@@ -20,13 +20,16 @@ function routesTable(results: BenchResults): string {
   const base = (system: string) => results.routes.find((r) => r.system === system)?.median.requestsPerSecond ?? Number.NaN;
   const express = base(SYSTEM.express);
   const raw = base(SYSTEM.raw);
+  const shaped = (shape: string | undefined) =>
+    results.routes.find((r) => r.system === SYSTEM.express && r.route === shape)?.median.requestsPerSecond ?? Number.NaN;
   return table(
-    ['system', 'route', 'req/s', 'x Express hello', 'x node:http hello', 'p50 ms', 'p99 ms', 'failures', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound'],
+    ['system', 'route', 'req/s', 'x Express hello', 'x same-shaped Express hello', 'x node:http hello', 'p50 ms', 'p99 ms', 'failures', 'server CPU %', 'loadgen CPU %', 'other CPU %', 'CPU-bound'],
     results.routes.map((r) => [
       r.system,
       r.route,
       num(r.median.requestsPerSecond),
       num(r.median.requestsPerSecond / express, 2),
+      r.shape === undefined ? '-' : num(r.median.requestsPerSecond / shaped(r.shape), 2),
       num(r.median.requestsPerSecond / raw, 2),
       num(r.median.p50Ms, 1),
       num(r.median.p99Ms, 1),

@@ -16,6 +16,8 @@ export interface RouteRound extends Record<string, number> {
 export interface RouteResult {
   system: string;
   route: string;
+  /** The Express hello route of the same shape, when the route has one. */
+  shape?: string;
   rounds: RouteRound[];
   median: RouteRound;
 }

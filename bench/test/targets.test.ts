@@ -1,4 +1,4 @@
-import type { BenchResults, HandshakeResult, HandshakeRound } from '../report/results.ts';
+import type { BenchResults, HandshakeResult, HandshakeRound, RouteResult } from '../report/results.ts';
 import { checkTargets } from '../report/targets.ts';
 import { handshakeRound } from './bench-results-fixtures.ts';
 
@@ -39,4 +39,29 @@ test('the p99 guard against the floor is the median of the ratios of interleaved
 
 test('a target whose figures are missing is not reported at all', () => {
   expect(checkTargets(results([handshake('protocol floor', 'long-poll', round(10))]), [200])).toEqual([]);
+});
+
+test("a route with an Express hello of its shape is also reported beside that hello, for information", () => {
+  const route = (system: string, name: string, requestsPerSecond: number, shape?: string): RouteResult => {
+    const median = { requestsPerSecond, p50Ms: 1, p99Ms: 2, failures: 0, serverCpuPercent: 100, loadgenCpuPercent: 50, otherCpuPercent: 0 };
+    return { system, route: name, ...(shape === undefined ? {} : { shape }), rounds: [median], median };
+  };
+  const checks = checkTargets(
+    {
+      ...results([]),
+      routes: [
+        route('Express 5 hello', 'GET /hello', 20000),
+        route('Express 5 hello', 'POST /hello (SDP body)', 12000),
+        route('Signal all-in-one', 'POST /offer', 9000, 'POST /hello (SDP body)'),
+        route('Signal all-in-one', 'GET /ice_servers', 15000),
+      ],
+    },
+    [],
+  );
+  expect(checks.map((c) => [c.target, c.ratio, c.pass])).toEqual([
+    ['POST /offer throughput >= 0.7x Express hello', 0.45, false],
+    ["POST /offer throughput beside Express's POST /hello (SDP body)", 0.75, null],
+    ['GET /ice_servers throughput >= 0.7x Express hello', 0.75, true],
+  ]);
+  expect(checks[1]?.measured).toBe('9000 vs 12000 req/s; that hello 0.60x the Express hello');
 });
