@@ -1,6 +1,7 @@
 // `npm run bench`: Signal against raw Node, Express, the protocol floor and PeerJS, in one run.
 // Options: --quick (every case once, briefly), --only=routes,handshakes,idle,layers (layers, the per-request
 // CPU budget by layer, runs only when asked), --loads=200,500,1000, --rounds=N,
+// --handshake-seconds=N (arrivals per handshake round; a longer round's p99 rests on more handshakes than one pause),
 // --filter=<text> (only case groups whose name contains it, e.g. --filter=floor),
 // --profile (Signal runs under --cpu-prof; the report says where its CPU went; figures of such a run carry the profiler's cost),
 // --plots (then redraws docs/plots/ from the newest results of each case, this run's included),
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     loads: { type: 'string' },
     rounds: { type: 'string' },
+    'handshake-seconds': { type: 'string' },
     filter: { type: 'string' },
     profile: { type: 'boolean', default: false },
     plots: { type: 'boolean', default: false },
@@ -44,6 +46,7 @@ const config: BenchConfig = {
   ...(args.quick ? QUICK_RUN : FULL_RUN),
   ...(args.loads === undefined ? {} : { loads: args.loads.split(',').map(Number) }),
   ...(args.rounds === undefined ? {} : { rounds: Number(args.rounds) }),
+  ...(args['handshake-seconds'] === undefined ? {} : { handshakeSeconds: Number(args['handshake-seconds']) }),
 };
 const suites = new Set((args.only ?? 'routes,handshakes,idle').split(','));
 
@@ -148,7 +151,7 @@ if (suites.has('routes')) {
 
 let layerBudget = '';
 if (suites.has('layers') && hasSignal) {
-  await group('layers: Signal CPU budget', 34 * (config.warmupSeconds + config.routeSeconds) + 10, async () => {
+  await group('layers: Signal CPU budget', 38 * (config.warmupSeconds + config.routeSeconds) + 10, async () => {
     layerBudget = renderLayerBudget(await measureLayers(systems.signalSpec(jwtSecret), jwtSecret, config, join(outDir, `${stamp}-layers`)));
   });
 }

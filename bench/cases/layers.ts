@@ -5,7 +5,7 @@ import type { BenchConfig } from '../config.ts';
 import { startServer, type ServerSpec } from '../lib/server-process.ts';
 import { EXPRESS_HELLO, SERVER_CORE } from '../systems.ts';
 import { LAYERS, layerTimes, type Layer, type ProfileWindow } from './layers-attribution.ts';
-import { loadRoute, signalRoutes, type RouteSpec } from './routes.ts';
+import { expressHelloRoutes, loadRoute, signalRoutes, type RouteSpec } from './routes.ts';
 
 /** µs of server CPU per request, by layer, for each route; `tracing (on)` comes from a second server with tracing on. */
 export interface LayerBudget {
@@ -27,9 +27,8 @@ interface RouteWindow extends ProfileWindow {
 
 type RoutesOf = (origin: string) => Promise<RouteSpec[]>;
 
-/** The Express hello's one route, measured the same way: what the stack costs with nothing of Signal's on it. */
-const HELLO_ROUTES: RoutesOf = async () => [{ route: 'GET /hello', path: '/hello' }];
-const HELLO_COLUMN = `${EXPRESS_HELLO.name} (GET /hello)`;
+/** The Express hello's routes, measured the same way: what the stack costs a route of each shape with nothing of Signal's on it. */
+const HELLO_ROUTES: RoutesOf = async () => expressHelloRoutes();
 // The hello has no SIGTERM handler of its own, and V8 writes a profile only when the process exits.
 const EXIT_ON_SIGTERM = 'data:text/javascript,process.once("SIGTERM",()=>process.exit(0))';
 
@@ -73,8 +72,8 @@ async function layersOf(spec: Omit<ServerSpec, 'core'>, routesOf: RoutesOf, conf
 
 /**
  * The per-request CPU budget: Signal as the bench runs it, but with its rate limiters counting,
- * then again with tracing on (exporting to a local OTLP receiver), and the Express hello beside
- * them (no tracing: its column's tracing-on figures are NaN). The profiles stay in `dir`.
+ * then again with tracing on (exporting to a local OTLP receiver), and the Express hello's routes
+ * beside them (no tracing: their columns' tracing-on figures are NaN). The profiles stay in `dir`.
  */
 export async function measureLayers(signal: Omit<ServerSpec, 'core'>, jwtSecret: string, config: BenchConfig, dir: string): Promise<LayerBudget> {
   const receiver = await startOtlpReceiver({ maxSpans: 1000 });
@@ -95,15 +94,18 @@ export async function measureLayers(signal: Omit<ServerSpec, 'core'>, jwtSecret:
     );
     const { routes } = off;
     const sum = (of: typeof off, route: string) => LAYERS.reduce((total, layer) => total + of.perRequest(route, layer), 0);
-    const helloOf = (layer: Layer) => hello.perRequest('GET /hello', layer);
+    const untraced = hello.routes.map(() => Number.NaN);
     const rows = LAYERS.flatMap((layer) => {
-      const row = { layer, us: [helloOf(layer), ...routes.map((route) => off.perRequest(route, layer))] };
-      return layer === 'tracing' ? [{ ...row, layer: 'tracing (off)' }, { layer: 'tracing (on)', us: [Number.NaN, ...routes.map((route) => on.perRequest(route, layer))] }] : [row];
+      const row = { layer, us: [...hello.routes.map((route) => hello.perRequest(route, layer)), ...routes.map((route) => off.perRequest(route, layer))] };
+      return layer === 'tracing' ? [{ ...row, layer: 'tracing (off)' }, { layer: 'tracing (on)', us: [...untraced, ...routes.map((route) => on.perRequest(route, layer))] }] : [row];
     });
     return {
-      routes: [HELLO_COLUMN, ...routes],
+      routes: [...hello.routes.map((route) => `${EXPRESS_HELLO.name} (${route})`), ...routes],
       rows,
-      totals: { tracingOff: [sum(hello, 'GET /hello'), ...routes.map((route) => sum(off, route))], tracingOn: [Number.NaN, ...routes.map((route) => sum(on, route))] },
+      totals: {
+        tracingOff: [...hello.routes.map((route) => sum(hello, route)), ...routes.map((route) => sum(off, route))],
+        tracingOn: [...untraced, ...routes.map((route) => sum(on, route))],
+      },
     };
   } finally {
     await receiver.close();
