@@ -71,7 +71,7 @@ const OWN_FILES: [RegExp, Layer | undefined][] = [
   [/libs\/common\/src\/auth\/|libs\/common\/src\/http\/cookies\.ts$/, 'session lookup'],
   [/libs\/common\/src\/http\/(json-body|identity-encoding)\.ts$/, 'body parsing'],
   [/libs\/common\/src\/api\//, 'validation'],
-  [/libs\/common\/src\/observability\/(metrics|active-sessions)\.ts$/, 'metrics'],
+  [/libs\/common\/src\/observability\/(metrics|active-sessions|histogram-series)\.ts$/, 'metrics'],
   [/libs\/common\/src\/observability\/tracing/, 'tracing'],
   [/services\/[^/]+\/src\//, 'handler'],
   [/libs\/common\/src\/http\//, 'Express (router, request and response helpers)'],

@@ -63,8 +63,7 @@ export function requestContext(options: RequestContextOptions) {
       const seconds = (performance.now() - started) / 1000;
       const route = routeOf(req.path) ?? 'unmatched';
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
-      const longpoll = res.locals.longPoll === true ? 'true' : 'false';
-      metrics.httpDuration.observe({ service: serviceOf.get(route) ?? fallbackService, method: req.method, route, status: String(status), longpoll }, seconds);
+      metrics.httpDurations.observe(seconds, serviceOf.get(route) ?? fallbackService, req.method, route, status, res.locals.longPoll === true);
       // Set only once the session check let the request through (require-session.ts).
       const session = res.locals.session as { id: string; uuid: string } | undefined;
       if (session !== undefined) metrics.activeSessions.seen(session.id);

@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ActiveSessions } from './active-sessions.ts';
+import { HistogramSeries } from './histogram-series.ts';
 
 /**
  * Request and operation latencies span sub-millisecond memory-store hits to 30 s long-polls, so one
@@ -20,6 +21,9 @@ export class Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+
+  /** How every request observes httpDuration: by label values, at a fraction of prom-client's cost per call. */
+  readonly httpDurations = new HistogramSeries<[service: string, method: string, route: string, status: number, longpoll: boolean]>(this.httpDuration);
 
   readonly handshakeDuration = new Histogram({
     name: 'signal_handshake_duration_seconds',
@@ -118,6 +122,9 @@ export class Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+
+  /** How every store call observes storeDuration (see httpDurations). */
+  readonly storeDurations = new HistogramSeries<[store: string, op: string, outcome: string]>(this.storeDuration);
 
   readonly cosmosRequestUnits = new Counter({
     name: 'signal_cosmos_request_units_total',

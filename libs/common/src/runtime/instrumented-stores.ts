@@ -24,8 +24,8 @@ async function timed<T>(metrics: Metrics, store: string, op: string, call: () =>
   } catch (error) {
     throw error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError(store, error);
   } finally {
-    // One observation with its labels, rather than startTimer's closure, hrtime pairs and merged label objects.
-    metrics.storeDuration.observe({ store, op, outcome }, (performance.now() - started) / 1000);
+    // One observation by label values, rather than startTimer's closure, hrtime pairs and merged label objects.
+    metrics.storeDurations.observe((performance.now() - started) / 1000, store, op, outcome);
     span?.setAttribute('signal.store.outcome', outcome);
   }
 }
