@@ -10,7 +10,10 @@ const DEPENDENCY_MESSAGES: Record<string, string> = {
   'memory-budget': 'Storage full',
 };
 
-/** Errors raised by express.json()/raw-body carry an HTTP status and a `type`. */
+/**
+ * Refusals of request bodies (json-body.ts, and express.json() it hands other UTF charsets to)
+ * carry an HTTP status and body-parser's `type`; other 4xx errors (Express's own) a status alone.
+ */
 interface BodyParserError {
   status?: number;
   type?: string;
