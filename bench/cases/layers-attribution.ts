@@ -69,7 +69,7 @@ const OWN_FILES: [RegExp, Layer | undefined][] = [
   [/libs\/common\/src\/http\/(cors-allow-list|fetch-site)\.ts$/, 'CORS'],
   [/libs\/common\/src\/http\/(rate-limit|client-address)\.ts$/, 'rate limiter'],
   [/libs\/common\/src\/auth\/|libs\/common\/src\/http\/cookies\.ts$/, 'session lookup'],
-  [/libs\/common\/src\/http\/(json-body|identity-encoding)\.ts$/, 'body parsing'],
+  [/libs\/common\/src\/http\/(json-body(-[a-z-]+)?|identity-encoding)\.ts$/, 'body parsing'],
   [/libs\/common\/src\/api\//, 'validation'],
   [/libs\/common\/src\/observability\/(metrics|active-sessions|histogram-series)\.ts$/, 'metrics'],
   [/libs\/common\/src\/observability\/tracing/, 'tracing'],
