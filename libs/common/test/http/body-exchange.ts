@@ -33,13 +33,11 @@ interface Seen {
 const describe = (body: unknown) => (body === undefined ? '<undefined>' : JSON.stringify(body));
 
 export async function bodyServer(reader: RequestHandler): Promise<BodyServer> {
-  let seen: Seen | undefined;
-  let reached: () => void = () => {};
+  let reached: (seen: Seen) => void = () => {};
   const app = express();
   app.use((req, res, next) => {
     res.on('close', () => {
-      seen = { status: res.statusCode, body: describe(req.body), bodyProperty: Reflect.has(req, 'body') };
-      reached();
+      reached({ status: res.statusCode, body: describe(req.body), bodyProperty: Reflect.has(req, 'body') });
     });
     next();
   });
@@ -52,8 +50,7 @@ export async function bodyServer(reader: RequestHandler): Promise<BodyServer> {
   const { port } = server.address() as AddressInfo;
   return {
     async ask(pieces) {
-      seen = undefined;
-      const closed = new Promise<void>((resolve) => {
+      const closed = new Promise<Seen>((resolve) => {
         reached = resolve;
       });
       const socket = connect(port, '127.0.0.1');
@@ -74,7 +71,7 @@ export async function bodyServer(reader: RequestHandler): Promise<BodyServer> {
       await disconnected;
       clearTimeout(timeout);
       // The response's own close can follow the connection's by a tick; a request Node refused never reaches it.
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 50))]);
+      const seen = await Promise.race([closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
       const received = Buffer.concat(chunks).toString('latin1').replace(/^Date: [^\r]*\r\n/im, '');
       return { received, status: seen?.status, body: seen?.body ?? '<not reached>', bodyProperty: seen?.bodyProperty ?? false };
     },
