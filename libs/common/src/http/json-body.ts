@@ -6,7 +6,10 @@ import { BodyError, isFinished, readBody } from './json-body-read.ts';
  * JSON body parsing for the routes that take a body, and only those: a body sent anywhere else
  * is never read. It answers every body as `express.json({ limit, strict: true, inflate: false })`
  * did (a differential test holds the two together), for a fraction of body-parser's CPU and
- * garbage: no per-request option parsing, debug calls, streaming decoder or async resource.
+ * garbage: no per-request option parsing, debug calls, streaming decoder or async resource (raw-body
+ * bound its callback to the caller's async context; the body's events already come in the
+ * request's, which the tracing SDK binds the request's listeners to, so later handlers see the
+ * same trace context).
  * Bodies in a UTF charset other than UTF-8 (UTF-16, UTF-32, UTF-7: no browser sends one) are left
  * to express.json, whose decoders they need.
  */
@@ -79,8 +82,8 @@ const OPEN_BRACKET = 0x5b;
 
 /**
  * body-parser's strict JSON: the decoder drops one leading byte-order mark; an empty body is `{}`
- * (a common client mistake it forgives); otherwise the first character but JSON whitespace must
- * open an object or an array.
+ * (a common client mistake it forgives); otherwise the first character that is not JSON whitespace
+ * must open an object or an array.
  */
 function parseStrict(decoded: string): unknown {
   const text = decoded.charCodeAt(0) === BOM ? decoded.slice(1) : decoded;
