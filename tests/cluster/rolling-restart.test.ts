@@ -155,29 +155,34 @@ test('signaling restarted one replica at a time under load: no handshake lost, d
     }
   });
 
-  await sleep(3000);
-  rolling = true;
   const drained: Served[] = [];
   const repolled: Served[] = [];
-  for (const [index, pod] of SIGNALING.entries()) {
-    // A client parked on the replica about to go, for an offer that is sent only after the drain.
-    const [caller, callee] = [await login(ingress.url), await login(ingress.url)];
-    const room = roomOwnedBy(pod);
-    const parked = longPoll('offer', callee, caller, room);
-    await sleep(300);
-    const rolled = rollOne(index);
-    drained.push(await parked);
-    // As a client does on a 204: at once, so the poll reaches another replica while this one restarts.
-    const again = longPoll('offer', callee, caller, room);
-    await sleep(300);
-    await send('/offer', caller, room, { to: callee.uuid, sdp: sdpText(`after draining ${pod}`) }, new Set());
-    repolled.push(await again);
-    await rolled;
+  // Whatever fails below, the load stops: left running it would keep sending to the cluster
+  // afterAll stops, and its failures would land in whichever test files this worker runs next.
+  try {
+    await sleep(3000);
+    rolling = true;
+    for (const [index, pod] of SIGNALING.entries()) {
+      // A client parked on the replica about to go, for an offer that is sent only after the drain.
+      const [caller, callee] = [await login(ingress.url), await login(ingress.url)];
+      const room = roomOwnedBy(pod);
+      const parked = longPoll('offer', callee, caller, room);
+      await sleep(300);
+      const rolled = rollOne(index);
+      drained.push(await parked);
+      // As a client does on a 204: at once, so the poll reaches another replica while this one restarts.
+      const again = longPoll('offer', callee, caller, room);
+      await sleep(300);
+      await send('/offer', caller, room, { to: callee.uuid, sdp: sdpText(`after draining ${pod}`) }, new Set());
+      repolled.push(await again);
+      await rolled;
+    }
+    rolling = false;
+    await sleep(2000);
+  } finally {
+    done = true;
+    await Promise.all(load);
   }
-  rolling = false;
-  await sleep(2000);
-  done = true;
-  await Promise.all(load);
 
   expect(lost).toEqual([]);
   expect(completedWhileRolling).toBeGreaterThan(0);
