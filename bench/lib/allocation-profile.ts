@@ -73,7 +73,6 @@ const LAYERS: [prefix: string, layer: string][] = [
   ['libs/common/src/http/cookies.ts', 'session lookup'],
   ['libs/common/src/http/json-body.ts', 'body parsing'],
   ['libs/common/src/http/json-body-read.ts', 'body parsing'],
-  ['libs/common/src/http/json-body-media-type.ts', 'body parsing'],
   ['body-parser', 'body parsing'],
   ['raw-body', 'body parsing'],
   ['iconv-lite', 'body parsing'],

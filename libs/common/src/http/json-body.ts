@@ -1,6 +1,11 @@
 import express, { type RequestHandler } from 'express';
-import { mediaTypeOf } from './json-body-media-type.ts';
 import { BodyError, isFinished, readBody } from './json-body-read.ts';
+
+/**
+ * The Content-Types clients send with JSON. Any other (other parameters, other charsets, odd
+ * spacing or case, other types) goes to express.json, whose rules for it stay the rules.
+ */
+const COMMON_JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8', 'application/json; charset=UTF-8']);
 
 /**
  * JSON body parsing for the routes that take a body, and only those: a body sent anywhere else
@@ -9,45 +14,27 @@ import { BodyError, isFinished, readBody } from './json-body-read.ts';
  * garbage: no per-request option parsing, debug calls, streaming decoder or async resource (raw-body
  * bound its callback to the caller's async context; the body's events already come in the
  * request's, which the tracing SDK binds the request's listeners to, so later handlers see the
- * same trace context).
- * Bodies in a UTF charset other than UTF-8 (UTF-16, UTF-32, UTF-7: no browser sends one) are left
- * to express.json, whose decoders they need.
+ * same trace context). A request with any Content-Type but the common JSON ones is left to
+ * express.json itself.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
-  const otherUtf = express.json({ limit: limitBytes, strict: true, inflate: false });
+  const bodyParser = express.json({ limit: limitBytes, strict: true, inflate: false });
   return (req, res, next) => {
+    const { headers } = req;
+    const contentType = headers['content-type'];
+    if (contentType === undefined || !COMMON_JSON_TYPES.has(contentType)) {
+      bodyParser(req, res, next);
+      return;
+    }
     if (isFinished(req)) {
       next();
       return;
     }
     if (!Reflect.has(req, 'body')) req.body = undefined;
-    const { headers } = req;
     // A body is announced by either header (type-is's rule); without one there is none to read.
     if (headers['transfer-encoding'] === undefined && Number.isNaN(Number(headers['content-length']))) {
       next();
       return;
-    }
-    const contentType = headers['content-type'];
-    if (!contentType) {
-      next();
-      return;
-    }
-    const { type, charset } = mediaTypeOf(contentType);
-    if (type !== 'application/json') {
-      next();
-      return;
-    }
-    if (charset) {
-      const encoding = charset.toLowerCase();
-      // JSON is UTF by definition (RFC 7159 8.1); body-parser refuses any other charset up front.
-      if (!encoding.startsWith('utf-')) {
-        next(new BodyError(415, 'charset.unsupported', `unsupported charset "${encoding.toUpperCase()}"`));
-        return;
-      }
-      if (!isUtf8Label(encoding)) {
-        otherUtf(req, res, next);
-        return;
-      }
     }
     // Refused before this by `identityEncodingOnly`, which trims; kept should the order change.
     const contentEncoding = headers['content-encoding'];
@@ -69,11 +56,6 @@ export function jsonBody(limitBytes: number): RequestHandler {
       next();
     });
   };
-}
-
-/** The labels iconv-lite (body-parser's decoder) reads as UTF-8: it drops all but letters and digits, and a trailing `:year`. */
-function isUtf8Label(encoding: string): boolean {
-  return encoding === 'utf-8' || encoding.replace(/:\d{4}$|[^0-9a-z]/g, '') === 'utf8';
 }
 
 const BOM = 0xfeff;
